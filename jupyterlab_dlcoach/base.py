@@ -1,0 +1,53 @@
+"""The one base handler: JSON in and out, domain errors mapped to 400/403/404/409."""
+
+import json
+
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+
+from .errors import BadInput, CoachError
+
+AUTH_RESOURCE = "dlcoach"
+
+
+class CoachHandler(ExtensionHandlerMixin, APIHandler):
+    """Thin handler: parses input, calls a service, writes JSON. No domain logic here."""
+
+    auth_resource = AUTH_RESOURCE
+
+    @property
+    def coach(self):
+        """The running :class:`~jupyterlab_dlcoach.app.DLCoachApp`."""
+        return self.extensionapp
+
+    def json_body(self) -> dict:
+        if not self.request.body:
+            return {}
+        try:
+            body = json.loads(self.request.body)
+        except ValueError as e:
+            raise BadInput(f"The request body is not valid JSON: {e}. Send a JSON object.") from e
+        if not isinstance(body, dict):
+            raise BadInput("The request body must be a JSON object, e.g. {\"dataset\": \"shapes\"}.")
+        return body
+
+    def write_json(self, data, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(data))
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        exc_info = kwargs.get("exc_info")
+        err = exc_info[1] if exc_info else None
+        if isinstance(err, CoachError):
+            self.set_status(err.status)
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps(err.to_json()))
+            return
+        super().write_error(status_code, **kwargs)
+
+    def log_exception(self, typ, value, tb) -> None:
+        if isinstance(value, CoachError):
+            self.log.info("%s %s: %s", self.request.method, self.request.path, value.message)
+            return
+        super().log_exception(typ, value, tb)
