@@ -1,0 +1,288 @@
+"""Image data sets under the server root: confining paths, and inspecting a folder before training.
+
+The trainer labels images with `labelled_items`, the very function `inspect` reports on, so what the
+panel shows before training is what the model is trained on. PIL only: no torch here.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections import Counter
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from PIL import Image
+
+from .errors import BadInput, Forbidden, NotFound
+
+IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
+# Opening every picture of a large folder would make inspection slow; beyond this, a spread sample.
+VERIFY_CAP = 2000
+
+
+def resolve(root: str | os.PathLike, rel: str) -> Path:
+    """The path `rel` under `root`, refusing anything that would leave the root or reach hidden files."""
+    if not isinstance(rel, str) or not rel.strip() or "\x00" in rel:
+        raise BadInput(
+            "'path' must be a folder path relative to the server root, e.g. \"data/shapes\".", field="path"
+        )
+    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).is_absolute() or PureWindowsPath(rel).drive:
+        raise Forbidden(
+            f"'path' must be relative to the server root, not absolute (got {rel!r}).", field="path"
+        )
+    parts = [p for p in re.split(r"[\\/]+", rel) if p not in ("", ".")]
+    if ".." in parts:
+        raise Forbidden(f"'path' may not use '..' to leave the server root (got {rel!r}).", field="path")
+    if any(p.startswith(".") for p in parts):
+        raise Forbidden(f"'path' may not go through hidden files or folders (got {rel!r}).", field="path")
+    base = Path(root).resolve()
+    target = base.joinpath(*parts)
+    real = target.resolve()
+    if real != base and base not in real.parents:
+        raise Forbidden(
+            f"'path' {rel!r} leads outside the server root through a link; use a real folder.", field="path"
+        )
+    if not real.exists():
+        raise NotFound(f"There is no '{rel}' under the server root; check the spelling.", field="path")
+    return real
+
+
+def _problem(kind: str, message: str, advice: str, severity: str = "error") -> dict:
+    return {"kind": kind, "message": message, "advice": advice, "severity": severity}
+
+
+def _image_files(folder: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found += [
+            Path(dirpath, f)
+            for f in sorted(filenames)
+            if not f.startswith(".") and Path(f).suffix.lower() in IMAGE_EXTS
+        ]
+    return found
+
+
+def _by_folder(folder: Path):
+    items, problems = [], []
+    files = _image_files(folder)
+    loose = [f for f in files if f.parent == folder]
+    items = [(f, f.parent.name) for f in files if f.parent != folder]
+    if loose and not items:
+        problems.append(
+            _problem(
+                "no_labels",
+                f"The {len(loose)} images lie directly in this folder, so nothing says "
+                "which class each one is.",
+                "Put the images into one subfolder per class (e.g. cats/, dogs/), or label them from their "
+                "file names (a regular expression) or from a CSV file.",
+            )
+        )
+    elif loose:
+        problems.append(
+            _problem(
+                "unlabelled_images",
+                f"{len(loose)} images lie directly in the folder, outside any class folder; "
+                "they are left out.",
+                "Move them into the folder of their class.",
+                "warning",
+            )
+        )
+    with_images = {f.relative_to(folder).parts[0] for f, _ in items}
+    for d in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if d.name not in with_images:
+            problems.append(
+                _problem(
+                    "empty_class",
+                    f"The class folder '{d.name}' holds no images; that class cannot be learned.",
+                    f"Add pictures to '{d.name}' or remove the folder.",
+                    "warning",
+                )
+            )
+    return items, problems
+
+
+def _by_filename(folder: Path, pattern: str):
+    files = _image_files(folder)
+    regex = re.compile(pattern)
+    items = []
+    for f in files:
+        m = regex.search(f.name)
+        if m and m.group(1):
+            items.append((f, m.group(1)))
+    problems = []
+    if files and not items:
+        problems.append(
+            _problem(
+                "regex_no_match",
+                f"The pattern {pattern!r} matches none of the {len(files)} file names "
+                f"(e.g. '{files[0].name}').",
+                "Change labels.pattern so its capture group (…) picks the label out of names like that one.",
+            )
+        )
+    elif len(items) < len(files):
+        missed = next(f for f in files if not (regex.search(f.name) and regex.search(f.name).group(1)))
+        problems.append(
+            _problem(
+                "regex_partial",
+                f"The pattern matches {len(items)} of {len(files)} file names; the rest "
+                f"(e.g. '{missed.name}') are "
+                "left out.",
+                "Widen labels.pattern if those images should be used.",
+                "warning",
+            )
+        )
+    return items, problems
+
+
+def _by_csv(folder: Path, labels: dict):
+    def invalid(message, advice):
+        return [], [_problem("csv_invalid", message, advice)]
+
+    try:
+        csv_path = resolve(folder, labels["file"])
+    except (BadInput, Forbidden, NotFound) as e:
+        return invalid(
+            f"The labels CSV '{labels['file']}' cannot be used: {e.message}",
+            "Set labels.file to a CSV file inside the data set folder.",
+        )
+    try:
+        with open(csv_path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        return invalid(
+            f"The labels CSV cannot be read: {e}.", "Save it as a UTF-8 CSV file with a header row."
+        )
+    column = labels["column"]
+    if column not in header:
+        return invalid(
+            f"The labels CSV has no column '{column}'; its columns are: {', '.join(header) or 'none'}.",
+            "Set labels.column to the column that holds each image's class.",
+        )
+    fn_column = labels.get("fn_column") or next((h for h in header if h != column), None)
+    if fn_column not in header:
+        return invalid(
+            f"The labels CSV has no file-name column '{fn_column}'.",
+            "Set labels.fn_column to the column that holds each image's file name.",
+        )
+    items, missing = [], 0
+    for row in rows:
+        name, label = (row.get(fn_column) or "").strip(), (row.get(column) or "").strip()
+        path = folder / name
+        if not name or not label or not path.is_file() or ".." in PurePosixPath(name).parts:
+            missing += 1
+            continue
+        items.append((path, label))
+    problems = []
+    if missing:
+        problems.append(
+            _problem(
+                "csv_missing_files",
+                f"{missing} rows of the CSV name no existing image or have no label; they are left out.",
+                f"Check that '{fn_column}' holds paths relative to the data set folder.",
+                "warning",
+            )
+        )
+    return items, problems
+
+
+def labelled_items(folder: Path, labels: dict | None) -> tuple[str, list[tuple[Path, str]], list[dict]]:
+    """(layout, [(image path, label)], problems) for a data set folder and a labels spec."""
+    source = (labels or {"from": "folder"})["from"]
+    if source == "filename":
+        items, problems = _by_filename(folder, labels["pattern"])
+        return "filename", items, problems
+    if source == "csv":
+        items, problems = _by_csv(folder, labels)
+        return "csv", items, problems
+    items, problems = _by_folder(folder)
+    return ("unknown" if any(p["kind"] == "no_labels" for p in problems) else "folders"), items, problems
+
+
+def unreadable(paths: list[Path], cap: int | None = VERIFY_CAP) -> tuple[list[Path], int]:
+    """Images PIL cannot verify among `paths` (all, or an evenly spread `cap`), and how many were checked."""
+    chosen = paths if cap is None or len(paths) <= cap else [paths[i * len(paths) // cap] for i in range(cap)]
+    bad = []
+    for p in chosen:
+        try:
+            with Image.open(p) as im:
+                im.verify()
+        except Exception:  # PIL raises many kinds for broken files; all mean the same here
+            bad.append(p)
+    return bad, len(chosen)
+
+
+def _report(rel: str, folder: Path, labels: dict | None, verify_cap: int | None) -> tuple[dict, list]:
+    layout, items, problems = labelled_items(folder, labels)
+    counts = Counter(label for _, label in items)
+    if not items and not any(p["severity"] == "error" for p in problems):
+        problems.append(
+            _problem(
+                "empty_dataset",
+                "No images were found in this folder (looked for .jpg, .jpeg, .png, "
+                ".bmp, .gif, .webp, .tif).",
+                "Pick the folder that holds your pictures, or generate the sample data set.",
+            )
+        )
+    elif len(counts) == 1:
+        problems.append(
+            _problem(
+                "one_class",
+                f"All {len(items)} images have the same label '{next(iter(counts))}'; a classifier "
+                "needs at least "
+                "two classes to tell apart.",
+                "Add a folder (or label) for at least one more class.",
+            )
+        )
+    if items:
+        bad, checked = unreadable([p for p, _ in items], verify_cap)
+        if bad:
+            names = ", ".join(str(p.relative_to(folder)) for p in bad[:5])
+            sample = "" if checked == len(items) else f" (of {checked} checked out of {len(items)})"
+            problems.append(
+                _problem(
+                    "unreadable_images",
+                    f"{len(bad)} images cannot be opened{sample}: {names}{' …' if len(bad) > 5 else ''}.",
+                    "Delete or replace these files; they are damaged or not really images.",
+                )
+            )
+    report = {
+        "path": rel,
+        "layout": layout,
+        "classes": [{"name": k, "count": counts[k]} for k in sorted(counts)],
+        "images": len(items),
+        "problems": problems,
+    }
+    return report, items
+
+
+def inspect(
+    root: str | os.PathLike, rel: str, labels: dict | None = None, *, verify_cap: int | None = VERIFY_CAP
+) -> dict:
+    """What a data set folder holds and what would stop or spoil training on it."""
+    folder = resolve(root, rel)
+    if not folder.is_dir():
+        raise BadInput(f"'path' must be a folder of images; '{rel}' is a file.", field="path")
+    return _report(rel, folder, labels, verify_cap)[0]
+
+
+def prepare(
+    root: str | os.PathLike, rel: str, labels: dict | None = None
+) -> tuple[dict, list[tuple[Path, str]]]:
+    """For the trainer: the full report (every image verified) and the labelled items to train on."""
+    folder = resolve(root, rel)
+    if not folder.is_dir():
+        raise BadInput(f"'dataset' must be a folder of images; '{rel}' is a file.", field="dataset")
+    return _report(rel, folder, labels, None)
+
+
+def check_trainable(report: dict) -> dict | None:
+    """The first problem that makes training impossible, as an error {kind, message, advice}, or None."""
+    for p in report["problems"]:
+        if p["severity"] == "error":
+            kind = "empty_dataset" if p["kind"] == "no_labels" else p["kind"]
+            return {"kind": kind, "message": p["message"], "advice": p["advice"]}
+    return None

@@ -1,0 +1,304 @@
+"""The run store: every run (server job or notebook run) and its append-only events, in SQLite.
+
+Several processes write at once (the server, trainers, notebook kernels), so the file is in WAL
+mode, every writer waits on a busy lock instead of failing, and sequence numbers are assigned
+inside an immediate (write-locked) transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from .errors import NotFound
+
+SCHEMA_VERSION = 1
+
+_RUN_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "spec",
+    "state",
+    "created",
+    "started",
+    "ended",
+    "device",
+    "progress",
+    "error",
+    "result",
+    "pid",
+    "pid_started",
+    "exit_code",
+    "signal",
+    "cancel_requested",
+)
+_JSON_COLUMNS = frozenset({"spec", "progress", "error", "result"})
+_EVENT_KEYS = frozenset({"seq", "run_id", "type", "time"})
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('job', 'notebook')),
+    name TEXT NOT NULL DEFAULT '',
+    spec TEXT,
+    state TEXT NOT NULL,
+    created REAL NOT NULL,
+    started REAL,
+    ended REAL,
+    device TEXT,
+    progress TEXT,
+    error TEXT,
+    result TEXT,
+    pid INTEGER,
+    pid_started REAL,
+    exit_code INTEGER,
+    signal TEXT,
+    cancel_requested INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    time REAL NOT NULL,
+    payload TEXT NOT NULL,
+    UNIQUE (run_id, seq)
+);
+"""
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("DLCOACH_DB")
+    if env:
+        return Path(env)
+    from jupyter_core.paths import jupyter_data_dir
+
+    return Path(jupyter_data_dir()) / "dlcoach" / "runs.sqlite"
+
+
+def _finite(value):
+    """JSON has no NaN or Infinity; browsers reject them, so they become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _dumps(value) -> str:
+    try:
+        return json.dumps(value, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), allow_nan=False)
+
+
+class RunStore:
+    """Thread-safe (one connection per thread) and process-safe (SQLite locking) access to runs."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        conn = self._conn()
+        with self._write(conn):
+            # One statement at a time: executescript would commit the open transaction.
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            if conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
+                conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+
+    # -- connections -------------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # Autocommit mode: transactions are opened explicitly by _write.
+            conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    class _write:
+        """BEGIN IMMEDIATE takes the write lock up front, so read-then-write (max seq) is atomic."""
+
+        def __init__(self, conn):
+            self.conn = conn
+
+        def __enter__(self):
+            self.conn.execute("BEGIN IMMEDIATE")
+            return self.conn
+
+        def __exit__(self, exc_type, exc, tb):
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    def journal_mode(self) -> str:
+        return self._conn().execute("PRAGMA journal_mode").fetchone()[0]
+
+    # -- runs ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _run_dict(row: sqlite3.Row) -> dict:
+        run = dict(row)
+        for col in _JSON_COLUMNS:
+            if run[col] is not None:
+                run[col] = json.loads(run[col])
+        run["cancel_requested"] = bool(run["cancel_requested"])
+        return run
+
+    def create_run(
+        self,
+        *,
+        kind: str,
+        name: str,
+        spec: dict | None = None,
+        state: str,
+        device: str | None = None,
+        pid: int | None = None,
+        pid_started: float | None = None,
+    ) -> dict:
+        run_id = uuid.uuid4().hex[:12]
+        conn = self._conn()
+        with self._write(conn):
+            conn.execute(
+                "INSERT INTO runs (id, kind, name, spec, state, created, device, pid, pid_started) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    kind,
+                    name or "",
+                    None if spec is None else _dumps(spec),
+                    state,
+                    time.time(),
+                    device,
+                    pid,
+                    pid_started,
+                ),
+            )
+        return self.get_run(run_id)
+
+    def get_run(self, run_id: str) -> dict | None:
+        row = self._conn().execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return None if row is None else self._run_dict(row)
+
+    def list_runs(self, kind: str | None = None) -> list[dict]:
+        sql, args = "SELECT * FROM runs", ()
+        if kind is not None:
+            sql, args = sql + " WHERE kind = ?", (kind,)
+        rows = self._conn().execute(sql + " ORDER BY created DESC, rowid DESC", args).fetchall()
+        return [self._run_dict(r) for r in rows]
+
+    def update_run(self, run_id: str, **fields) -> dict:
+        if fields:
+            conn = self._conn()
+            with self._write(conn):
+                self._update(conn, run_id, fields)
+        run = self.get_run(run_id)
+        if run is None:
+            raise NotFound(f"There is no run with id '{run_id}'.", field="id")
+        return run
+
+    @staticmethod
+    def _update(conn: sqlite3.Connection, run_id: str, fields: dict) -> None:
+        unknown = set(fields) - set(_RUN_COLUMNS[1:])
+        if unknown:
+            raise ValueError(f"unknown run columns: {', '.join(sorted(unknown))}")
+        cols = list(fields)
+        values = [
+            _dumps(fields[c]) if c in _JSON_COLUMNS and fields[c] is not None else fields[c] for c in cols
+        ]
+        values = [int(v) if isinstance(v, bool) else v for v in values]
+        sets = ", ".join(c + " = ?" for c in cols)
+        cur = conn.execute(f"UPDATE runs SET {sets} WHERE id = ?", (*values, run_id))  # noqa: S608 (known columns)
+        if cur.rowcount == 0:
+            raise NotFound(f"There is no run with id '{run_id}'.", field="id")
+
+    def delete_run(self, run_id: str) -> None:
+        conn = self._conn()
+        with self._write(conn):
+            conn.execute("DELETE FROM events WHERE run_id = ?", (run_id,))
+            conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def append_events(self, run_id: str, events: list[dict], *, run_fields: dict | None = None) -> list[dict]:
+        """Append events with the next sequence numbers; `run_fields` updates the run in the same commit."""
+        if not events and not run_fields:
+            return []
+        now = time.time()
+        out = []
+        conn = self._conn()
+        with self._write(conn):
+            seq = conn.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?", (run_id,)
+            ).fetchone()[0]
+            rows = []
+            for ev in events:
+                seq += 1
+                payload = {k: v for k, v in ev.items() if k not in _EVENT_KEYS}
+                t = ev.get("time", now)
+                rows.append((run_id, seq, ev["type"], t, _dumps(payload)))
+                out.append({"seq": seq, "run_id": run_id, "type": ev["type"], "time": t, **_finite(payload)})
+            conn.executemany(
+                "INSERT INTO events (run_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?)", rows
+            )
+            if run_fields:
+                self._update(conn, run_id, run_fields)
+        return out
+
+    def append_event(self, run_id: str, type: str, **payload) -> dict:
+        return self.append_events(run_id, [{"type": type, **payload}])[0]
+
+    @staticmethod
+    def _event_dict(row: sqlite3.Row) -> dict:
+        return {
+            "seq": row["seq"],
+            "run_id": row["run_id"],
+            "type": row["type"],
+            "time": row["time"],
+            **json.loads(row["payload"]),
+        }
+
+    def events(self, run_id: str, after: int = 0, limit: int | None = None) -> list[dict]:
+        rows = self._conn().execute(
+            "SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (run_id, after, -1 if limit is None else limit),
+        )
+        return [self._event_dict(r) for r in rows]
+
+    def tail(self, after_id: int, limit: int = 1000) -> tuple[list[dict], int]:
+        """Events of every run written after the global cursor `after_id`, and the new cursor."""
+        rows = (
+            self._conn()
+            .execute("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))
+            .fetchall()
+        )
+        cursor = rows[-1]["id"] if rows else after_id
+        return [self._event_dict(r) for r in rows], cursor
+
+    def last_event_id(self) -> int:
+        return self._conn().execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
