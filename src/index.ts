@@ -1,44 +1,120 @@
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import {
+  PanelWithToolbar,
+  refreshIcon,
+  ToolbarButton
+} from '@jupyterlab/ui-components';
 
-import { requestAPI } from './request';
+import { CoachAPI } from './api';
+import { CoachPanel } from './panel';
+import { SystemModel } from './system/model';
+import { SystemView } from './system/view';
+import { CommandIDs, ICoachPanel } from './tokens';
+
+const PLUGIN_ID = 'jupyterlab-dlcoach:plugin';
 
 /**
- * Initialization data for the jupyterlab-dlcoach extension.
+ * The side panel and its "open" command.
  */
-const plugin: JupyterFrontEndPlugin<void> = {
-  id: 'jupyterlab-dlcoach:plugin',
-  description: 'A JupyterLab coach for deep-learning beginners: notebook modes, vocabulary, and live fastai training.',
+const panelPlugin: JupyterFrontEndPlugin<ICoachPanel> = {
+  id: PLUGIN_ID,
+  description: 'The DL Coach side panel.',
   autoStart: true,
-  optional: [ISettingRegistry],
-  activate: (app: JupyterFrontEnd, settingRegistry: ISettingRegistry | null) => {
-    console.log('JupyterLab extension jupyterlab-dlcoach is activated!');
+  provides: ICoachPanel,
+  optional: [ITranslator, ILayoutRestorer, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    translator: ITranslator | null,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
+  ): ICoachPanel => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('jupyterlab_dlcoach');
+    const panel = new CoachPanel({
+      translator,
+      activate: () => app.shell.activateById(panel.id)
+    });
+    app.shell.add(panel, 'left', { rank: 850 });
+    restorer?.add(panel, 'jupyterlab-dlcoach');
 
-    if (settingRegistry) {
-      settingRegistry
-        .load(plugin.id)
-        .then(settings => {
-          console.log('jupyterlab-dlcoach settings loaded:', settings.composite);
-        })
-        .catch(reason => {
-          console.error('Failed to load settings for jupyterlab-dlcoach.', reason);
-        });
-    }
-
-    requestAPI<any>('hello', app.serviceManager.serverSettings)
-      .then(data => {
-        console.log(data);
-      })
-      .catch(reason => {
-        console.error(
-          `The jupyterlab_dlcoach server extension appears to be missing.\n${reason}`
-        );
-      });
+    app.commands.addCommand(CommandIDs.openPanel, {
+      label: trans.__('DL Coach: Open panel'),
+      caption: trans.__('Show the DL Coach side panel'),
+      describedBy: { args: { type: 'object', properties: {} } },
+      execute: () => panel.activate()
+    });
+    palette?.addItem({
+      command: CommandIDs.openPanel,
+      category: trans.__('DL Coach')
+    });
+    return panel;
   }
 };
 
-export default plugin;
+/**
+ * The System section: what training will run on.
+ */
+const systemPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-dlcoach:system',
+  description: 'Shows the device and library versions the coach trains with.',
+  autoStart: true,
+  requires: [ICoachPanel],
+  optional: [ITranslator, ISettingRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    panel: ICoachPanel,
+    translator: ITranslator | null,
+    settingRegistry: ISettingRegistry | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_dlcoach');
+    const model = new SystemModel(
+      new CoachAPI(app.serviceManager.serverSettings)
+    );
+    const section = new PanelWithToolbar();
+    section.id = 'jp-DLCoach-systemSection';
+    section.title.label = trans.__('System');
+    section.toolbar.addItem(
+      'refresh',
+      new ToolbarButton({
+        icon: refreshIcon,
+        tooltip: trans.__('Ask the server again'),
+        onClick: () => void app.commands.execute(CommandIDs.refreshSystem)
+      })
+    );
+    section.addWidget(new SystemView(model, trans));
+    panel.addSection(section, 900);
+
+    app.commands.addCommand(CommandIDs.refreshSystem, {
+      label: trans.__('DL Coach: Refresh system information'),
+      describedBy: { args: { type: 'object', properties: {} } },
+      execute: () => model.refresh()
+    });
+    void model.refresh();
+
+    if (settingRegistry) {
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          const apply = () => {
+            section.setHidden(
+              !(settings.get('showSystem').composite as boolean)
+            );
+          };
+          settings.changed.connect(apply);
+          apply();
+        })
+        .catch(reason => {
+          console.error('DL Coach: could not load its settings.', reason);
+        });
+    }
+  }
+};
+
+export default [panelPlugin, systemPlugin];

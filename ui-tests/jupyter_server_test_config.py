@@ -1,12 +1,17 @@
-"""Server configuration for integration tests.
+"""Server configuration for the galata integration tests.
 
-!! Never use this configuration in production because it
-opens the server to the world and provide access to JupyterLab
-JavaScript objects through the global window variable.
+Never use this configuration in production: it opens the server without a token and exposes
+JupyterLab's JavaScript objects on `window` for the tests.
 """
+
+import tempfile
+from pathlib import Path
+
 from jupyterlab.galata import configure_jupyter_server
 
-configure_jupyter_server(c)
+configure_jupyter_server(c)  # noqa: F821
 
-# Uncomment to set server log level to debug level
-# c.ServerApp.log_level = "DEBUG"
+# jupyter_server refuses to run as root unless told; CI machines run as root.
+c.ServerApp.allow_root = True
+# Each test run gets its own run store, so results never leak between runs.
+c.DLCoachApp.db_path = str(Path(tempfile.mkdtemp(prefix="dlcoach-galata-")) / "runs.sqlite")

@@ -1,14 +1,34 @@
 /**
- * Configuration for Playwright using default from @jupyterlab/galata
+ * Playwright configuration, on top of galata's defaults.
+ *
+ * The browser is Debian's Chromium (Playwright's own browser download is not reachable), and videos
+ * are off because they need Playwright's ffmpeg download.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 module.exports = {
   ...baseConfig,
+  timeout: 90 * 1000,
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  use: {
+    ...baseConfig.use,
+    video: 'off',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/lib/chromium/chromium',
+      args: [
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run'
+      ]
+    }
+  },
   webServer: {
     command: 'jlpm start',
     url: 'http://localhost:8888/lab',
-    timeout: 120 * 1000,
+    timeout: 180 * 1000,
     reuseExistingServer: !process.env.CI
   }
 };

@@ -1,0 +1,62 @@
+import { expect, test } from '@jupyterlab/galata';
+
+const PANEL = '#jp-DLCoach-panel';
+
+async function serverSystem(page: any, baseURL: string | undefined) {
+  const response = await page.request.get(
+    `${baseURL}/jupyterlab-dlcoach/system`
+  );
+  expect(response.ok()).toBeTruthy();
+  return response.json();
+}
+
+test.describe('DL Coach panel', () => {
+  test('opens from the left sidebar and shows what the server reports', async ({
+    page,
+    baseURL
+  }) => {
+    const tab = page.locator(
+      '.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]'
+    );
+    await expect(tab).toBeVisible();
+    await tab.click();
+    const panel = page.locator(PANEL);
+    await expect(panel).toBeVisible();
+
+    const system = await serverSystem(page, baseURL);
+    const section = panel.locator('.jp-DLCoach-system');
+    await expect(section.locator('.jp-DLCoach-device')).toHaveAttribute(
+      'data-device',
+      system.device
+    );
+    for (const library of ['torch', 'torchvision', 'fastai']) {
+      await expect(
+        section.locator(`tr[data-library="${library}"] td`)
+      ).toHaveText(system.versions[library]);
+    }
+    if (system.device === 'cpu') {
+      await expect(section.locator('.jp-DLCoach-device')).toContainText('CPU');
+    } else {
+      await expect(section.locator('.jp-DLCoach-gpu')).toHaveCount(
+        system.gpus.length
+      );
+    }
+    await panel.screenshot({ path: 'screenshots/panel-system.png' });
+  });
+
+  test('opens from the command palette', async ({ page }) => {
+    // Start from another left-area panel so that opening ours is observable.
+    await page.sidebar.openTab('filebrowser');
+    await expect(page.locator(PANEL)).toBeHidden();
+
+    await page.keyboard.press('Control+Shift+C');
+    const palette = page.locator('#modal-command-palette');
+    await expect(palette).toBeVisible();
+    await palette.locator('input').fill('DL Coach: Open panel');
+    await palette
+      .locator('.lm-CommandPalette-item', { hasText: 'DL Coach: Open panel' })
+      .first()
+      .click();
+    await expect(page.locator(PANEL)).toBeVisible();
+  });
+});
