@@ -1,0 +1,60 @@
+"""The built-in sample data sets."""
+
+import hashlib
+
+import pytest
+from PIL import Image
+
+from jupyterlab_dlcoach import samples
+from jupyterlab_dlcoach.datasets import inspect
+from jupyterlab_dlcoach.errors import BadInput, Conflict
+
+
+def digest(folder):
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*.png")):
+        h.update(str(p.relative_to(folder)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def test_shapes_is_deterministic_and_folder_per_class(tmp_path):
+    a = samples.shapes(tmp_path / "a", per_class=6, image_size=32)
+    b = samples.write_sample(tmp_path / "b", "shapes", per_class=6, image_size=32, seed=0)
+    c = samples.write_sample(tmp_path / "c", "shapes", per_class=6, image_size=32, seed=1)
+    assert digest(a) == digest(b) != digest(c)
+    report = inspect(tmp_path, "a")
+    assert report["layout"] == "folders"
+    assert report["problems"] == []
+    assert report["classes"] == [{"name": n, "count": 6} for n in ("circle", "square", "triangle")]
+    img = Image.open(next(a.rglob("*.png")))
+    assert img.size == (32, 32)
+    assert img.mode == "RGB"
+
+
+def test_noisy_variant_flips_many_labels(tmp_path):
+    dest = samples.shapes_noisy(tmp_path / "n", per_class=50, image_size=32)
+    files = list(dest.rglob("*.png"))
+    assert len(files) == 150
+    # The name keeps the drawn shape (after the label); the folder is the (possibly wrong) label.
+    wrong = sum(1 for f in files if f.stem.split("_")[1][:3] != f.parent.name[:3])
+    assert 0.3 < wrong / len(files) < 0.5
+    assert set(samples.SAMPLES) == {"shapes", "shapes-noisy"}
+
+
+def test_overwrites_a_sample_but_not_other_files(tmp_path):
+    dest = samples.shapes(tmp_path / "s", per_class=3, image_size=16)
+    samples.shapes(dest, per_class=2, image_size=16)
+    assert len(list(dest.rglob("*.png"))) == 6
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "holiday.jpg").write_bytes(b"x")
+    with pytest.raises(Conflict) as info:
+        samples.shapes(mine)
+    assert info.value.field == "path"
+    assert "not a sample" in info.value.message
+    assert (mine / "holiday.jpg").exists()
+    with pytest.raises(BadInput):
+        samples.write_sample(tmp_path / "z", "cats")
+    with pytest.raises(BadInput):
+        samples.write_sample(tmp_path / "z", per_class=1)
