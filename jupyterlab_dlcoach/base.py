@@ -28,7 +28,7 @@ class CoachHandler(ExtensionHandlerMixin, APIHandler):
         except ValueError as e:
             raise BadInput(f"The request body is not valid JSON: {e}. Send a JSON object.") from e
         if not isinstance(body, dict):
-            raise BadInput("The request body must be a JSON object, e.g. {\"dataset\": \"shapes\"}.")
+            raise BadInput('The request body must be a JSON object, e.g. {"dataset": "shapes"}.')
         return body
 
     def write_json(self, data, status: int = 200) -> None:

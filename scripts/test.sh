@@ -31,7 +31,6 @@ jlpm lint:check
 step "server extension is registered"
 jupyter server extension list 2>&1 | grep -E "jupyterlab_dlcoach.*OK"
 jupyter labextension list 2>&1 | grep -E "jupyterlab-dlcoach.*enabled.*OK"
-python scripts/check_auth.py
 
 step "pytest"
 python -m pytest -q -p no:cacheprovider

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jupyterlab.galata import configure_jupyter_server
 
-configure_jupyter_server(c)  # noqa: F821
+configure_jupyter_server(c)
 
 # jupyter_server refuses to run as root unless told; CI machines run as root.
 c.ServerApp.allow_root = True
