@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Unicode, default
+from traitlets import Float, Int, Type, Unicode, default
 
+from .executor import Executor, LocalProcessExecutor
+from .jobs import JobManager
 from .routes import route_table
+from .store import RunStore, default_db_path
+from .stream import EventHub
+from .system import nvml_gpus
 
 
 class DLCoachApp(ExtensionApp):
-    """Serves the coach's REST API under ``{base_url}/jupyterlab-dlcoach/``."""
+    """Serves the coach's REST API and push channel under ``{base_url}/jupyterlab-dlcoach/``."""
 
     name = "jupyterlab_dlcoach"
     # The coach has no page of its own; JupyterLab is the UI.
@@ -22,9 +26,69 @@ class DLCoachApp(ExtensionApp):
         help="SQLite file that keeps every run (server jobs and notebook runs) and its events.",
     ).tag(config=True)
 
+    max_running_jobs = Int(
+        help="How many training jobs may run at once; the rest wait in the queue. "
+        "Default: one per visible GPU, and one on a machine without a GPU.",
+    ).tag(config=True)
+
+    cancel_grace_seconds = Float(
+        10.0, help="After a cancel, how long a trainer may take to stop on TERM before it is killed."
+    ).tag(config=True)
+
+    executor_class = Type(
+        default_value=LocalProcessExecutor,
+        klass=Executor,
+        help="Where trainers run. The default runs them on this machine; a cluster executor can replace it.",
+    ).tag(config=True)
+
+    root_dir = Unicode(
+        help="Folder that data set paths are relative to and confined to. Default: the server's root_dir.",
+    ).tag(config=True)
+
+    poll_interval = Float(
+        0.1, help="Seconds between two reads of new events from the store for the push channel."
+    ).tag(config=True)
+
     @default("db_path")
     def _default_db_path(self):
-        return str(Path(jupyter_data_dir()) / "dlcoach" / "runs.sqlite")
+        # The same default as notebook kernels' CoachCallback, so their runs land in the same history.
+        return str(default_db_path())
+
+    @default("max_running_jobs")
+    def _default_max_running(self):
+        return max(1, len(nvml_gpus()))
+
+    @default("root_dir")
+    def _default_root_dir(self):
+        return str(Path(self.serverapp.root_dir).expanduser().resolve())
+
+    def initialize_settings(self):
+        self.store = RunStore(self.db_path)
+        self.manager = JobManager(
+            self.store,
+            self.executor_class(),
+            db_path=str(Path(self.db_path).resolve()),
+            root_dir=self.root_dir,
+            max_running=self.max_running_jobs,
+            grace_s=self.cancel_grace_seconds,
+            log=self.log,
+        )
+        self.hub = EventHub(self.store, self.manager.run_json, poll_interval=self.poll_interval, log=self.log)
+        self.manager.on_change = self.hub.run_changed
 
     def initialize_handlers(self):
         self.handlers.extend(route_table())
+
+    async def _start_jupyter_server_extension(self, serverapp):
+        self.start_services()
+
+    def start_services(self) -> None:
+        """Start the queue and the push tail. Idempotent: handlers call it too, since a server embedded
+        by a test harness (pytest-jupyter) never runs the start hook."""
+        self.manager.start()
+        self.hub.start()
+
+    async def stop_extension(self):
+        await self.hub.stop()
+        await self.manager.stop()
+        self.store.close()

@@ -1,25 +1,210 @@
-"""HTTP routes: thin handlers that parse input, call a service and write JSON."""
+"""HTTP routes: thin handlers that parse input, call a service and write JSON.
+
+The contract is written down in ``docs/api.md``; ``tests/test_*_api.py`` hold these handlers to it.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path, PurePosixPath
 
 import tornado
 from jupyter_server.auth.decorator import authorized
 
+from . import datasets, samples
 from .base import CoachHandler
+from .errors import BadInput
+from .models import JobSpec
+from .stream import StreamHandler, parse_after
 from .system import system_info
 
 NAMESPACE = "jupyterlab-dlcoach"
+# Run ids are 12 hex digits (see store.create_run); anything else is not a run and gets the router's 404.
+RUN_ID = r"(?P<run_id>[0-9a-f]{12})"
 
 
-class SystemHandler(CoachHandler):
+class ServiceHandler(CoachHandler):
+    async def prepare(self):
+        await super().prepare()
+        # The start hook may not have run (pytest-jupyter never calls it); starting is idempotent.
+        self.coach.start_services()
+
+
+class SystemHandler(ServiceHandler):
     @tornado.web.authenticated
     @authorized
     def get(self):
         self.write_json(system_info())
 
 
+class DatasetsHandler(ServiceHandler):
+    @tornado.web.authenticated
+    @authorized
+    async def get(self):
+        path = self.get_query_argument("path", None)
+        if path is None:
+            raise BadInput(
+                "'path' is required: a folder relative to the server root, e.g. ?path=shapes.", field="path"
+            )
+        labels = self.get_query_argument("labels", None)
+        if labels is not None:
+            try:
+                labels = json.loads(labels)
+            except ValueError as e:
+                raise BadInput(
+                    f'\'labels\' must be JSON such as {{"from": "folder"}}: {e}.', field="labels"
+                ) from e
+            # The same rules as a job spec's labels, so what inspects fine also trains.
+            labels = JobSpec.from_json({"dataset": path, "labels": labels}).labels
+        root = self.coach.root_dir
+        # Reading every image can take a while on a big folder; keep the server responsive meanwhile.
+        self.write_json(await asyncio.to_thread(datasets.inspect, root, path, labels=labels))
+
+
+class SamplesHandler(ServiceHandler):
+    @tornado.web.authenticated
+    @authorized
+    async def post(self):
+        body = self.json_body()
+        options = sample_options(body)
+        dest = sample_destination(self.coach.root_dir, options.pop("path"))
+        await asyncio.to_thread(samples.write_sample, dest, **options)
+        inspection = await asyncio.to_thread(datasets.inspect, self.coach.root_dir, body["path"])
+        self.write_json(inspection, status=201)
+
+
+def sample_options(body: dict) -> dict:
+    """Check the types of a samples request; ``write_sample`` checks the ranges."""
+    hints = {
+        "name": '"shapes" or "shapes-noisy"',
+        "path": 'a new folder under the server root, e.g. "shapes"',
+    }
+    for key, hint in hints.items():
+        if not isinstance(body.get(key), str) or not body[key]:
+            raise BadInput(f"'{key}' is required: {hint}.", field=key)
+    allowed = {"name", "path", "per_class", "image_size", "seed"}
+    for key, value in body.items():
+        if key not in allowed:
+            raise BadInput(f"Unknown field '{key}'; allowed are {', '.join(sorted(allowed))}.", field=key)
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if key in ("per_class", "image_size", "seed") and not whole:
+            raise BadInput(f"'{key}' must be a whole number (got {value!r}).", field=key)
+    return dict(body)
+
+
+def sample_destination(root: str, rel: str) -> Path:
+    """Where a sample may be written: inside the root, through no hidden folder or outward symlink.
+
+    The folder (and folders above it) may not exist yet: the nearest existing ancestor is confined by
+    ``datasets.resolve``, and the new names below it must be plain, visible folder names.
+    """
+    rel_path = PurePosixPath(rel)
+    if rel_path.is_absolute() or rel_path.name in ("", ".", ".."):
+        raise BadInput(
+            f"'path' must name a folder relative to the server root, e.g. \"shapes\" (got {rel!r}).",
+            field="path",
+        )
+    base = Path(root).resolve()
+    parts = rel_path.parts
+    for depth in range(len(parts), -1, -1):
+        if depth == 0 or base.joinpath(*parts[:depth]).exists() or base.joinpath(*parts[:depth]).is_symlink():
+            break
+    existing = datasets.resolve(root, "/".join(parts[:depth])) if depth else base
+    new = parts[depth:]
+    if any(p in ("..", ".") or p.startswith(".") for p in new):
+        raise BadInput(
+            f"'path' may only create visible folders under the server root (got {rel!r}).", field="path"
+        )
+    return existing.joinpath(*new)
+
+
+class JobsHandler(ServiceHandler):
+    @tornado.web.authenticated
+    @authorized
+    def get(self):
+        self.write_json({"jobs": self.coach.manager.list_jobs()})
+
+    @tornado.web.authenticated
+    @authorized
+    def post(self):
+        job = self.coach.manager.submit(self.json_body())
+        self.set_header("Location", self.request.path.rstrip("/") + "/" + job["id"])
+        self.write_json(job, status=201)
+
+
+class JobHandler(ServiceHandler):
+    @tornado.web.authenticated
+    @authorized
+    def get(self, run_id):
+        self.write_json(self.coach.manager.get_run(run_id, kind="job"))
+
+    @tornado.web.authenticated
+    @authorized
+    def delete(self, run_id):
+        self.coach.manager.delete(run_id, kind="job")
+        self.set_status(204)
+        self.finish()
+
+
+class JobCancelHandler(ServiceHandler):
+    @tornado.web.authenticated
+    @authorized
+    def post(self, run_id):
+        self.write_json(self.coach.manager.cancel(run_id))
+
+
+class RunsHandler(ServiceHandler):
+    @tornado.web.authenticated
+    @authorized
+    def get(self):
+        self.write_json({"runs": self.coach.manager.list_runs()})
+
+
+class RunHandler(ServiceHandler):
+    @tornado.web.authenticated
+    @authorized
+    def get(self, run_id):
+        self.write_json(self.coach.manager.get_run(run_id))
+
+    @tornado.web.authenticated
+    @authorized
+    def delete(self, run_id):
+        self.coach.manager.delete(run_id, kind=None)
+        self.set_status(204)
+        self.finish()
+
+
+class RunEventsHandler(ServiceHandler):
+    @tornado.web.authenticated
+    @authorized
+    def get(self, run_id):
+        after = parse_after(self.get_query_argument("after", None))
+        limit = parse_limit(self.get_query_argument("limit", None))
+        events = self.coach.manager.events(run_id, after=after, limit=limit)
+        self.write_json({"run_id": run_id, "events": events})
+
+
+def parse_limit(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100_000:
+        raise BadInput(f"'limit' must be a whole number from 1 to 100000 (got {raw!r}).", field="limit")
+    return int(raw)
+
+
 def route_table() -> list[tuple[str, type]]:
     """Patterns relative to the server's base URL (ExtensionApp joins them)."""
+    ns = NAMESPACE
     return [
-        (rf"/{NAMESPACE}/system", SystemHandler),
+        (rf"/{ns}/system", SystemHandler),
+        (rf"/{ns}/datasets", DatasetsHandler),
+        (rf"/{ns}/samples", SamplesHandler),
+        (rf"/{ns}/jobs", JobsHandler),
+        (rf"/{ns}/jobs/{RUN_ID}", JobHandler),
+        (rf"/{ns}/jobs/{RUN_ID}/cancel", JobCancelHandler),
+        (rf"/{ns}/runs", RunsHandler),
+        (rf"/{ns}/runs/{RUN_ID}", RunHandler),
+        (rf"/{ns}/runs/{RUN_ID}/events", RunEventsHandler),
+        (rf"/{ns}/stream", StreamHandler),
     ]

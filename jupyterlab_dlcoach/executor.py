@@ -1,0 +1,189 @@
+"""Where a trainer process runs.
+
+The job manager only talks to the :class:`Executor` interface: spawn the trainer command for a run,
+wait for it to end, stop it. :class:`LocalProcessExecutor` runs it on this machine; a later executor can
+hand the very same command (``python -m jupyterlab_dlcoach.trainer --db … --run … --root …``) to a
+cluster engine (Kubernetes Jobs, Ray, Slurm) without touching routes, store or UI.
+
+Nothing here imports torch: the trainer is a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+# How often a watcher looks at a process it cannot be woken by (a re-attached one, or our own child).
+WATCH_INTERVAL_S = 0.1
+
+
+@dataclass
+class TrainerHandle:
+    """A trainer process that an executor started or re-attached to."""
+
+    run_id: str
+    pid: int
+    # psutil's create_time of the process: with the pid it names the process even after pid reuse.
+    started: float
+    log_path: Path | None = None
+    # Our own child, when we spawned it; None after a server restart (re-attached by pid).
+    popen: subprocess.Popen | None = field(default=None, repr=False)
+
+
+class Executor:
+    """The interface the job manager uses. Subclass it and set ``DLCoachApp.executor_class``."""
+
+    def spawn(self, run_id: str, db_path: str, root_dir: str) -> TrainerHandle:
+        raise NotImplementedError
+
+    def attach(self, run_id: str, pid: int, pid_started: float | None) -> TrainerHandle | None:
+        """Find a trainer left running by an earlier server; None when it is gone."""
+        raise NotImplementedError
+
+    async def wait(self, handle: TrainerHandle) -> tuple[int | None, str | None]:
+        """Wait for the trainer to end: (exit code, signal name); (None, None) when unknowable."""
+        raise NotImplementedError
+
+    async def terminate(self, handle: TrainerHandle, grace_s: float) -> None:
+        """Ask the trainer to stop, then force it after ``grace_s`` seconds."""
+        raise NotImplementedError
+
+
+def trainer_command(run_id: str, db_path: str, root_dir: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "jupyterlab_dlcoach.trainer",
+        "--db",
+        db_path,
+        "--run",
+        run_id,
+        "--root",
+        root_dir,
+    ]
+
+
+def trainer_env() -> dict[str, str]:
+    """The server's environment, with this package importable even from an uninstalled checkout."""
+    env = dict(os.environ)
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    paths = [package_parent, *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    # Progress and errors reach the log file at once, not when a buffer fills.
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def artifacts_dir(db_path: str, run_id: str) -> Path:
+    return Path(db_path).parent / "artifacts" / run_id
+
+
+def signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def _alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _pid_reused(handle: TrainerHandle) -> bool:
+    """True when the trainer's pid now names another process (then its group id is no longer ours)."""
+    try:
+        return abs(psutil.Process(handle.pid).create_time() - handle.started) > 1.0
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+class LocalProcessExecutor(Executor):
+    """Runs each trainer as a fresh interpreter in its own session (so its own process group).
+
+    Signals go to the whole group, so DataLoader worker processes stop with the trainer.
+    """
+
+    def spawn(self, run_id: str, db_path: str, root_dir: str) -> TrainerHandle:
+        log_dir = artifacts_dir(db_path, run_id)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log_path = log_dir / "trainer.log"
+        with open(log_path, "ab") as log:
+            popen = subprocess.Popen(
+                trainer_command(run_id, db_path, root_dir),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=trainer_env(),
+                cwd=root_dir,
+                start_new_session=True,
+            )
+        try:
+            started = psutil.Process(popen.pid).create_time()
+        except psutil.NoSuchProcess:
+            started = 0.0
+        return TrainerHandle(run_id=run_id, pid=popen.pid, started=started, log_path=log_path, popen=popen)
+
+    def attach(self, run_id: str, pid: int, pid_started: float | None) -> TrainerHandle | None:
+        try:
+            proc = psutil.Process(pid)
+            started = proc.create_time()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return None
+        # A different process that got the same pid after a reboot or wrap-around is not our trainer.
+        if pid_started is None or abs(started - pid_started) > 1.0 or not _alive(proc):
+            return None
+        return TrainerHandle(run_id=run_id, pid=pid, started=started)
+
+    async def wait(self, handle: TrainerHandle) -> tuple[int | None, str | None]:
+        if handle.popen is not None:
+            # Polling keeps this cancellable and thread-free; a tenth of a second is invisible in a UI.
+            while (rc := handle.popen.poll()) is None:
+                await asyncio.sleep(WATCH_INTERVAL_S)
+            result = (rc, None) if rc >= 0 else (None, signal_name(-rc))
+        else:
+            try:
+                proc = psutil.Process(handle.pid)
+                while _alive(proc) and abs(proc.create_time() - handle.started) <= 1.0:
+                    await asyncio.sleep(WATCH_INTERVAL_S)
+            except psutil.NoSuchProcess:
+                pass
+            # Not our child: its exit status went to its real parent.
+            result = (None, None)
+        # Workers orphaned by a trainer that died abruptly still sit in its group: end them too.
+        if not _pid_reused(handle):
+            _signal_group(handle.pid, signal.SIGKILL)
+        return result
+
+    async def terminate(self, handle: TrainerHandle, grace_s: float) -> None:
+        _signal_group(handle.pid, signal.SIGTERM)
+        deadline = asyncio.get_running_loop().time() + grace_s
+        while self._group_alive(handle.pid) and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(WATCH_INTERVAL_S)
+        _signal_group(handle.pid, signal.SIGKILL)
+
+    @staticmethod
+    def _group_alive(pgid: int) -> bool:
+        for proc in psutil.process_iter(["status"]):
+            try:
+                if proc.info["status"] != psutil.STATUS_ZOMBIE and os.getpgid(proc.pid) == pgid:
+                    return True
+            except (ProcessLookupError, psutil.NoSuchProcess):
+                continue
+        return False

@@ -1,0 +1,278 @@
+"""The job queue: validate, queue, start, watch, cancel and forget training jobs; recover after a restart.
+
+The server, not the trainer, decides a job's final state, from how its process ended: a trainer that is
+killed cannot report its own death. Everything here runs on the server's event loop and never imports
+torch (the trainer is a separate interpreter, see :mod:`jupyterlab_dlcoach.executor`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+
+import psutil
+
+from . import datasets
+from .errors import CoachError, Conflict, NotFound
+from .executor import Executor, TrainerHandle
+from .models import JobSpec
+
+QUEUED, RUNNING = "queued", "running"
+COMPLETED, FAILED, CANCELLED, INTERRUPTED = "completed", "failed", "cancelled", "interrupted"
+ACTIVE_STATES = (QUEUED, RUNNING)
+
+
+def crash_error(exit_code: int | None, signal: str | None, log_path) -> dict:
+    """The error of a trainer that ended without recording one itself."""
+    how = f"was killed by signal {signal}" if signal else f"ended with exit code {exit_code}"
+    advice = (
+        "If nobody stopped it, the machine may have run out of memory: try a smaller batch_size or "
+        "image_size, or num_workers 0."
+    )
+    if log_path:
+        advice += f" The trainer's output is in {log_path}."
+    return {"kind": "crashed", "message": f"The trainer process {how}.", "advice": advice}
+
+
+def job_json(run: dict, position: int | None = None) -> dict:
+    """A run as the API shows it: every stored field, plus the queue position of a queued job."""
+    return {**run, "position": position}
+
+
+class JobManager:
+    """One FIFO queue of jobs, at most ``max_running`` trainers at a time."""
+
+    def __init__(
+        self,
+        store,
+        executor: Executor,
+        *,
+        db_path: str,
+        root_dir: str,
+        max_running: int = 1,
+        grace_s: float = 10.0,
+        log: logging.Logger | None = None,
+    ):
+        self.store = store
+        self.executor = executor
+        self.db_path = db_path
+        self.root_dir = root_dir
+        self.max_running = max(1, max_running)
+        self.grace_s = grace_s
+        self.log = log or logging.getLogger(__name__)
+        self._queue: deque[str] = deque()
+        self._running: dict[str, TrainerHandle] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._wake: asyncio.Event | None = None
+        self._started = False
+        # Told when a run changes without an event saying so (a cancel request, a deletion).
+        self.on_change: Callable[[str], None] = lambda run_id: None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Reconcile what an earlier server left behind, then start scheduling. Idempotent.
+
+        Called from the extension's start hook, and on first use, since a server embedded by a test
+        harness may never run the start hook.
+        """
+        if self._started:
+            return
+        self._started = True
+        self._wake = asyncio.Event()
+        self._reconcile()
+        self._spawn_task(self._schedule(), "scheduler")
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop watching and scheduling. Trainers keep running: the next server re-attaches them."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
+        self._running.clear()
+        self._queue.clear()
+        self._started = False
+
+    def _spawn_task(self, coro, name: str) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro, name=f"dlcoach-{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self.log.error("dlcoach: %s failed", task.get_name(), exc_info=task.exception())
+
+    # -- queries --------------------------------------------------------------------------------
+
+    def position(self, run_id: str) -> int | None:
+        try:
+            return self._queue.index(run_id) + 1
+        except ValueError:
+            return None
+
+    def run_json(self, run: dict) -> dict:
+        return job_json(run, self.position(run["id"]) if run["state"] == QUEUED else None)
+
+    def list_jobs(self) -> list[dict]:
+        return [self.run_json(r) for r in self.store.list_runs(kind="job")]
+
+    def list_runs(self) -> list[dict]:
+        return [self.run_json(r) for r in self.store.list_runs()]
+
+    def get_run(self, run_id: str, *, kind: str | None = None) -> dict:
+        run = self.store.get_run(run_id)
+        if run is None or (kind is not None and run["kind"] != kind):
+            what = "job" if kind == "job" else "run"
+            raise NotFound(f"There is no {what} with id {run_id}; list them with GET {what}s.")
+        return self.run_json(run)
+
+    def events(self, run_id: str, after: int = 0, limit: int | None = None) -> list[dict]:
+        self.get_run(run_id)
+        return self.store.events(run_id, after=after, limit=limit)
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def submit(self, spec_json) -> dict:
+        """Validate a spec and its data set folder, then queue the job."""
+        self.start()
+        spec = JobSpec.from_json(spec_json)
+        try:
+            datasets.resolve(self.root_dir, spec.dataset)
+        except CoachError as e:
+            # The data set check speaks of 'path'; in a job spec that field is called 'dataset'.
+            raise type(e)(e.message.replace("'path'", "'dataset'"), field="dataset") from e
+        run = self.store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state=QUEUED)
+        self.store.append_event(run["id"], "state", state=QUEUED)
+        self._queue.append(run["id"])
+        self._wake.set()
+        return self.run_json(run)
+
+    def cancel(self, run_id: str) -> dict:
+        self.start()
+        run = self.get_run(run_id, kind="job")
+        if run["state"] == QUEUED:
+            self._queue.remove(run_id)
+            self.store.update_run(run_id, cancel_requested=True)
+            self._finish(run_id, CANCELLED)
+            self._wake.set()
+        elif run["state"] == RUNNING:
+            handle = self._running.get(run_id)
+            if not run["cancel_requested"]:
+                self.store.update_run(run_id, cancel_requested=True)
+                if handle is not None:
+                    self._spawn_task(self.executor.terminate(handle, self.grace_s), f"cancel-{run_id}")
+                self.on_change(run_id)
+        else:
+            raise Conflict(f"Job {run_id} already ended ({run['state']}); there is nothing to cancel.")
+        return self.get_run(run_id)
+
+    def delete(self, run_id: str, *, kind: str | None = "job") -> None:
+        run = self.get_run(run_id, kind=kind)
+        if run["state"] in ACTIVE_STATES:
+            verb = "Cancel it first" if run["kind"] == "job" else "Stop it in its notebook first"
+            raise Conflict(f"{run_id} is still {run['state']}. {verb}, then delete it.")
+        self.store.delete_run(run_id)
+        self.on_change(run_id)
+
+    # -- scheduling -----------------------------------------------------------------------------
+
+    async def _schedule(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._queue and len(self._running) < self.max_running:
+                self._launch(self._queue.popleft())
+
+    def _launch(self, run_id: str) -> None:
+        try:
+            handle = self.executor.spawn(run_id, self.db_path, self.root_dir)
+        except OSError as e:
+            self.log.error("dlcoach: could not start the trainer for %s: %s", run_id, e)
+            error = {
+                "kind": "spawn_failed",
+                "message": f"The trainer process could not be started: {e}.",
+                "advice": "Check that the server can run: python -m jupyterlab_dlcoach.trainer --help",
+            }
+            self._finish(run_id, FAILED, error=error)
+            return
+        self.store.update_run(
+            run_id, state=RUNNING, started=time.time(), pid=handle.pid, pid_started=handle.started
+        )
+        self.store.append_event(run_id, "state", state=RUNNING)
+        self._watch(handle)
+
+    def _watch(self, handle: TrainerHandle) -> None:
+        self._running[handle.run_id] = handle
+        self._spawn_task(self._await_exit(handle), f"watch-{handle.run_id}")
+
+    async def _await_exit(self, handle: TrainerHandle) -> None:
+        exit_code, signal = await self.executor.wait(handle)
+        self._running.pop(handle.run_id, None)
+        run = self.store.get_run(handle.run_id)
+        if run is not None:  # deleted meanwhile only if something outside the API removed it
+            self._settle(run, exit_code, signal, handle)
+        self._wake.set()
+
+    def _settle(self, run: dict, exit_code: int | None, signal: str | None, handle: TrainerHandle) -> None:
+        fields = {"exit_code": exit_code, "signal": signal}
+        if exit_code == 0:
+            state, error = COMPLETED, None
+        elif run["cancel_requested"]:
+            state, error = CANCELLED, None
+        elif exit_code is None and signal is None:
+            # A re-attached trainer: its exit status went to the old server; judge by what it recorded.
+            if run["error"]:
+                state, error = FAILED, run["error"]
+            elif run["result"] is not None:
+                state, error = COMPLETED, None
+            else:
+                state, error = INTERRUPTED, None
+        else:
+            state, error = FAILED, run["error"] or crash_error(exit_code, signal, handle.log_path)
+        self._finish(run["id"], state, error=error, **fields)
+
+    def _finish(self, run_id: str, state: str, *, error: dict | None = None, **fields) -> None:
+        self.store.update_run(run_id, state=state, ended=time.time(), error=error, **fields)
+        self.store.append_event(run_id, "state", state=state, error=error)
+
+    # -- recovery -------------------------------------------------------------------------------
+
+    def _reconcile(self) -> None:
+        """Adopt what a previous server left: live trainers are watched again, dead ones interrupted."""
+        for run in reversed(self.store.list_runs()):  # oldest first, so the queue keeps its order
+            if run["state"] == QUEUED and run["kind"] == "job":
+                self._queue.append(run["id"])
+            elif run["state"] == RUNNING and run["kind"] == "job":
+                handle = None
+                if run["pid"]:
+                    handle = self.executor.attach(run["id"], run["pid"], run["pid_started"])
+                if handle is not None:
+                    self.log.info("dlcoach: re-attached to job %s (pid %s)", run["id"], handle.pid)
+                    self._watch(handle)
+                else:
+                    self._finish(run["id"], CANCELLED if run["cancel_requested"] else INTERRUPTED)
+            elif run["state"] == RUNNING and run["kind"] == "notebook" and not _kernel_alive(run):
+                # The callback writes a notebook run's state; a kernel that died cannot.
+                self._finish(run["id"], INTERRUPTED)
+
+
+def _kernel_alive(run: dict) -> bool:
+    if not run["pid"]:
+        return True  # nothing to judge by; leave it as its callback left it
+    try:
+        proc = psutil.Process(run["pid"])
+        started = proc.create_time()
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.AccessDenied:
+        return True
+    if run["pid_started"] is not None and abs(started - run["pid_started"]) > 1.0:
+        return False
+    return proc.status() != psutil.STATUS_ZOMBIE

@@ -1,0 +1,77 @@
+"""Data set inspection and the built-in sample through the HTTP API; every path stays under the root."""
+
+import json
+
+import pytest
+from api_client import coach  # noqa: F401
+
+
+async def test_sample_is_written_and_inspected(coach, jp_root_dir):  # noqa: F811
+    report = await coach.sample(path="data/shapes", per_class=4, image_size=24)
+    assert report["path"] == "data/shapes"
+    assert report["layout"] == "folders"
+    assert report["images"] == 12
+    assert [c["count"] for c in report["classes"]] == [4, 4, 4]
+    assert (jp_root_dir / "data" / "shapes").is_dir()
+
+    again = await coach.ok("GET", "datasets", params={"path": "data/shapes"})
+    assert again == report
+
+
+async def test_labels_from_file_names(coach):  # noqa: F811
+    await coach.sample(per_class=3)
+    labels = json.dumps({"from": "filename", "pattern": r"^([a-z]+)_"})
+    report = await coach.ok("GET", "datasets", params={"path": "shapes", "labels": labels})
+    assert report["layout"] == "filename"
+    assert report["images"] == 9
+
+
+@pytest.mark.parametrize(
+    ("params", "code", "field"),
+    [
+        ({}, 400, "path"),
+        ({"path": "../"}, 403, "path"),
+        ({"path": "/etc"}, 403, "path"),
+        ({"path": ".jupyter"}, 403, "path"),
+        ({"path": "link-out"}, 403, "path"),
+        ({"path": "missing"}, 404, "path"),
+        ({"path": "shapes", "labels": "{not json"}, 400, "labels"),
+        ({"path": "shapes", "labels": '{"from": "filename"}'}, 400, "labels.pattern"),
+        ({"path": "shapes", "labels": "[]"}, 400, "labels"),
+    ],
+)
+async def test_bad_inspections_are_refused(coach, jp_root_dir, tmp_path_factory, params, code, field):  # noqa: F811
+    await coach.sample(per_class=2)
+    (jp_root_dir / "link-out").symlink_to(tmp_path_factory.mktemp("outside"), target_is_directory=True)
+    status, body = await coach.request("GET", "datasets", params=params)
+    assert (status, body["field"]) == (code, field), body
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "field"),
+    [
+        ({"path": "s"}, 400, "name"),
+        ({"name": "cats", "path": "s"}, 400, "name"),
+        ({"name": "shapes"}, 400, "path"),
+        ({"name": "shapes", "path": "../s"}, 403, "path"),
+        ({"name": "shapes", "path": "/tmp/s"}, 400, "path"),
+        ({"name": "shapes", "path": ".s"}, 400, "path"),
+        ({"name": "shapes", "path": "sub/.s/t"}, 403, "path"),
+        ({"name": "shapes", "path": "link-out"}, 403, "path"),
+        ({"name": "shapes", "path": "link-out/new"}, 403, "path"),
+        ({"name": "shapes", "path": "mine"}, 409, "path"),
+        ({"name": "shapes", "path": "s", "per_class": 1}, 400, "per_class"),
+        ({"name": "shapes", "path": "s", "per_class": "many"}, 400, "per_class"),
+        ({"name": "shapes", "path": "s", "image_size": 4096}, 400, "image_size"),
+        ({"name": "shapes", "path": "s", "seed": 1.5}, 400, "seed"),
+        ({"name": "shapes", "path": "s", "colour": "red"}, 400, "colour"),
+    ],
+)
+async def test_bad_sample_requests_are_refused(coach, jp_root_dir, tmp_path_factory, body, code, field):  # noqa: F811
+    (jp_root_dir / "link-out").symlink_to(tmp_path_factory.mktemp("outside"), target_is_directory=True)
+    (jp_root_dir / "mine").mkdir()
+    (jp_root_dir / "mine" / "notes.txt").write_text("mine, not a sample")
+    (jp_root_dir / "sub" / ".s").mkdir(parents=True)
+    status, answer = await coach.request("POST", "samples", body=body)
+    assert (status, answer["field"]) == (code, field), answer
+    assert (jp_root_dir / "mine" / "notes.txt").read_text() == "mine, not a sample"
