@@ -1,0 +1,95 @@
+"""A server that dies mid-job: its trainers are re-attached by the next one, or marked interrupted."""
+
+import subprocess
+import sys
+
+import psutil
+from api_client import TINY_SPEC, coach  # noqa: F401
+
+from jupyterlab_dlcoach.executor import LocalProcessExecutor
+from jupyterlab_dlcoach.jobs import JobManager
+from jupyterlab_dlcoach.store import RunStore
+
+
+def fresh_manager(app, store):
+    """What a new server process builds on the same database: a new store connection, a new queue."""
+    manager = JobManager(
+        store,
+        LocalProcessExecutor(),
+        db_path=app.manager.db_path,
+        root_dir=app.root_dir,
+        max_running=1,
+        grace_s=app.cancel_grace_seconds,
+    )
+    manager.on_change = app.hub.run_changed
+    app.hub.render_run = manager.run_json
+    return manager
+
+
+async def test_a_job_survives_a_server_restart_without_losing_events(coach):  # noqa: F811
+    app = coach.app
+    await coach.sample()
+    running = await coach.submit(epochs=2)
+    waiting = await coach.submit()
+    await coach.wait_event(running["id"], "batch")
+    pid = (await coach.ok("GET", "jobs", running["id"]))["pid"]
+
+    # The server dies: nothing watches the trainer any more, but it keeps training.
+    await app.manager.stop()
+    assert psutil.pid_exists(pid)
+
+    store = RunStore(app.db_path)
+    try:
+        app.manager = fresh_manager(app, store)
+        app.manager.start()
+        assert running["id"] in app.manager._running, "the live trainer was not re-attached"
+        assert app.manager.position(waiting["id"]) == 1
+
+        done = await coach.wait_job(running["id"], timeout=180)
+        assert done["state"] == "completed", done
+        events = await coach.events(running["id"])
+        assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+        epochs = [e for e in events if e["type"] == "epoch"]
+        assert len(epochs) == TINY_SPEC["freeze_epochs"] + 2
+        assert [e["state"] for e in events if e["type"] == "state"] == ["queued", "running", "completed"]
+
+        # The job that was still queued is started by the new server.
+        assert (await coach.wait_job(waiting["id"], timeout=180))["state"] == "completed"
+    finally:
+        await app.manager.stop()
+        store.close()
+
+
+async def test_dead_trainers_and_kernels_are_marked_interrupted(tmp_path, jp_root_dir):
+    store = RunStore(tmp_path / "runs.sqlite")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    me = psutil.Process()
+    dead_job = store.create_run(
+        kind="job", name="dead", spec={}, state="running", pid=gone.pid, pid_started=1.0
+    )
+    # Our own pid, but with another start time: a different process got the number, not the trainer.
+    reused = store.create_run(
+        kind="job", name="reused", spec={}, state="running", pid=me.pid, pid_started=1.0
+    )
+    dead_kernel = store.create_run(kind="notebook", name="nb", state="running", pid=gone.pid, pid_started=1.0)
+    live_kernel = store.create_run(
+        kind="notebook", name="nb", state="running", pid=me.pid, pid_started=me.create_time()
+    )
+    store.update_run(reused["id"], cancel_requested=True)
+
+    manager = JobManager(store, LocalProcessExecutor(), db_path=str(store.path), root_dir=str(jp_root_dir))
+    manager.start()
+    try:
+        assert store.get_run(dead_job["id"])["state"] == "interrupted"
+        assert store.get_run(reused["id"])["state"] == "cancelled"
+        assert store.get_run(dead_kernel["id"])["state"] == "interrupted"
+        assert store.get_run(live_kernel["id"])["state"] == "running"
+        for run in (dead_job, dead_kernel):
+            assert store.get_run(run["id"])["ended"] is not None
+            assert store.events(run["id"])[-1]["state"] == "interrupted"
+        manager.start()  # idempotent: nothing is reconciled twice
+        assert len(store.events(dead_job["id"])) == 1
+    finally:
+        await manager.stop()
+        store.close()
