@@ -1,0 +1,298 @@
+"""CoachCallback: the one place where a fastai training loop becomes coach events.
+
+    learn.fine_tune(3, cbs=CoachCallback())
+
+Used in a notebook without a run id, it records a "notebook" run of its own (state included). Used by
+the trainer with the run id of a server job, it only writes events and progress: the server owns that
+job's state.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+
+import torch
+from fastai.callback.core import Callback
+from fastai.learner import Recorder
+
+from . import overfit
+from .store import RunStore, default_db_path
+
+# Batch events are written in groups: one transaction at most this often (and at each epoch's end).
+FLUSH_S = 0.25
+
+
+class NanLossError(RuntimeError):
+    """Training was stopped because the loss became NaN or infinite."""
+
+    def __init__(self, warning: dict):
+        super().__init__(warning["message"])
+        self.error = {"kind": "nan_loss", "message": warning["message"], "advice": warning["advice"]}
+
+
+def device_label(device) -> str:
+    """'cuda:0 (NVIDIA H100 …)' or 'cpu', for the run's device column."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        index = device.index if device.index is not None else torch.cuda.current_device()
+        return f"cuda:{index} ({torch.cuda.get_device_name(index)})"
+    return device.type
+
+
+def _fine_tune_args():
+    """(epochs, freeze_epochs) of the `Learner.fine_tune` call we are inside, or None for a plain fit."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "fine_tune" and "freeze_epochs" in frame.f_locals:
+            return frame.f_locals["epochs"], frame.f_locals["freeze_epochs"]
+        frame = frame.f_back
+    return None
+
+
+class CoachCallback(Callback):
+    # After the Recorder, so the smoothed loss and the epoch's record are already computed (and on the CPU).
+    order = Recorder.order + 1
+    # Validation batches are not charted; skipping them keeps the per-batch cost at zero there.
+    run_valid = False
+    # Left out when a learner holding this callback is pickled (learn.export()): a database handle
+    # and device tensors do not belong in a model file.
+    _stateattrs = ("_store", "_losses", "_batches")
+
+    def __init__(
+        self, run_id: str | None = None, db_path: str | os.PathLike | None = None, name: str | None = None
+    ):
+        # Attribute names avoid the Learner's own (epoch, loss, name…): fastai's GetAttr would shadow them.
+        super().__init__()
+        self._init_state()  # fastai's Callback.__init__ does not call it
+        self.run_id = run_id
+        self._job = run_id is not None
+        self._db_path = db_path
+        self._run_name = name
+        self._in_fit = False
+        self._offset = 0  # epochs finished in earlier fits of this run (fine_tune fits twice)
+        self._reset_run()
+
+    def _init_state(self):
+        self._store = None
+        self._losses, self._batches = [], []
+
+    def _reset_run(self):
+        self._epoch_payloads: list[dict] = []
+        self._warned: set = set()
+        self._done_batches = 0
+        self._run_start = None
+
+    @property
+    def epoch_records(self) -> list[dict]:
+        """The epoch payloads of the current (or, in job mode, last) run, in order."""
+        return list(self._epoch_payloads)
+
+    # -- storage -------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> RunStore:
+        if self._store is None:
+            self._store = RunStore(self._db_path or default_db_path())
+        return self._store
+
+    def _flush(self, extra: list[dict] | None = None):
+        events = []
+        if self._batches:
+            losses = torch.stack(self._losses).float().cpu().tolist()
+            for ev, loss in zip(self._batches, losses, strict=True):
+                ev["loss"] = loss
+            events = self._batches
+        events += extra or []
+        self._batches, self._losses = [], []
+        self._last_flush = time.perf_counter()
+        if events:
+            self.store.append_events(self.run_id, events, run_fields={"progress": self._progress()})
+
+    def _progress(self) -> dict:
+        batches = self._n_batches
+        batch = self.learn.iter + 1 if self.learn.training else batches
+        done = (self._offset + self.learn.epoch) * batches + batch
+        total = self._total_epochs * batches
+        elapsed = time.time() - (self._run_start or time.time())
+        eta = elapsed * (total - done) / done if done else None
+        return {
+            "phase": self._phase,
+            "epoch": self._offset + self.learn.epoch,
+            "epochs": self._total_epochs,
+            "batch": batch,
+            "batches": batches,
+            "eta_s": None if eta is None else round(max(eta, 0.0), 1),
+        }
+
+    # -- notebook runs -------------------------------------------------------------------------
+
+    def _start_notebook_run(self):
+        import psutil
+
+        learn = self.learn
+        arch = getattr(getattr(learn, "arch", None), "__name__", type(learn.model).__name__)
+        spec = {"arch": arch, "epochs": self._total_epochs, "batch_size": getattr(learn.dls, "bs", None)}
+        run = self.store.create_run(
+            kind="notebook",
+            name=self._run_name or f"Notebook · {arch}",
+            spec=spec,
+            state="running",
+            device=device_label(learn.dls.device or "cpu"),
+            pid=os.getpid(),
+            pid_started=psutil.Process().create_time(),
+        )
+        self.run_id = run["id"]
+        self.store.update_run(self.run_id, started=time.time())
+        self.store.append_event(self.run_id, "state", state="running")
+
+    def _end_notebook_run(self, state: str, error: dict | None = None):
+        last = self._epoch_payloads[-1] if self._epoch_payloads else {}
+        result = None
+        if state == "completed":
+            result = {
+                "error_rate": (last.get("metrics") or {}).get("error_rate"),
+                "valid_loss": last.get("valid_loss"),
+                "train_loss": last.get("train_loss"),
+                "epochs": len(self._epoch_payloads),
+                "seconds": round(time.time() - self._run_start, 2),
+            }
+        self.store.update_run(self.run_id, state=state, ended=time.time(), error=error, result=result)
+        event = {"type": "state", "state": state}
+        if error is not None:
+            event["error"] = error
+        self.store.append_events(self.run_id, [event])
+        self.run_id = None
+        self._offset = 0
+        self._reset_run()
+
+    def _abort(self, exc: BaseException | None):
+        """The fit ended by an exception fastai does not handle; keep what was recorded and say why."""
+        self._in_fit = False
+        if self.run_id is None:
+            return
+        self._flush()
+        if self._job:
+            return
+        if isinstance(exc, KeyboardInterrupt):
+            self._end_notebook_run("cancelled")
+        elif isinstance(exc, NanLossError):
+            self._end_notebook_run("failed", exc.error)
+        else:
+            text = str(exc) if exc is not None else "training stopped unexpectedly"
+            kind = "cuda_oom" if "out of memory" in text.lower() else "crashed"
+            advice = (
+                "Use a smaller batch_size or image_size."
+                if kind == "cuda_oom"
+                else "Read the error in the cell's output; fix it and train again."
+            )
+            self._end_notebook_run("failed", {"kind": kind, "message": text[:2000], "advice": advice})
+
+    def __setattr__(self, name, value):
+        # fastai detaches a callback passed to fit(cbs=...) in a `finally`: if that happens inside a fit
+        # that never reached after_fit, the fit raised (Ctrl-C, CUDA out of memory, a bug, NaN loss).
+        if name == "learn" and value is None and self.__dict__.get("_in_fit"):
+            self._abort(sys.exc_info()[1])
+        super().__setattr__(name, value)
+
+    # -- fastai events -------------------------------------------------------------------------
+
+    def before_fit(self):
+        if self._in_fit:
+            # The previous fit raised while this callback stayed attached to the learner.
+            self._abort(None)
+        ft = _fine_tune_args()
+        frozen = bool(getattr(self.learn.opt, "frozen_idx", 0))
+        if ft is None:
+            self._phase = "fit"
+        else:
+            self._phase = "frozen" if frozen else "unfrozen"
+        first_fit = self.run_id is None or self._run_start is None
+        if ft is not None:
+            self._total_epochs = ft[0] + ft[1]
+        else:
+            self._total_epochs = self._offset + self.learn.n_epoch
+        self._n_batches = len(self.learn.dls.train)
+        self._batches, self._losses = [], []
+        self._epochs_this_fit = 0
+        self._last_flush = time.perf_counter()
+        if first_fit:
+            self._run_start = time.time()
+            if self.run_id is None:
+                self._start_notebook_run()
+        self._in_fit = True
+
+    def before_epoch(self):
+        self._epoch_t0 = time.perf_counter()
+
+    def after_batch(self):
+        if not self.learn.training:
+            return
+        smooth = float(self.learn.smooth_loss)  # already a CPU tensor: the Recorder synced it
+        self._done_batches += 1
+        # The raw loss stays a device tensor until the flush: no extra GPU sync per batch.
+        loss = self.learn.loss.detach()
+        self._losses.append(loss.mean() if loss.ndim else loss)
+        self._batches.append(
+            {
+                "type": "batch",
+                "phase": self._phase,
+                "epoch": self._offset + self.learn.epoch,
+                "iter": self._done_batches,
+                "smooth_loss": smooth,
+                "lr": float(self.learn.opt.hypers[-1]["lr"]),
+            }
+        )
+        if not math.isfinite(smooth):
+            warning = overfit.nan_loss_warning(self._offset + self.learn.epoch)
+            self._warned.add(("nan_loss", warning["epoch"]))
+            self._flush([{"type": "warning", **warning}])
+            raise NanLossError(warning)
+        if time.perf_counter() - self._last_flush >= FLUSH_S:
+            self._flush()
+
+    def after_epoch(self):
+        rec = self.learn.recorder
+        names = [n for n in rec.metric_names[1:] if n != "time"]
+        values = dict(zip(names, self.learn.final_record, strict=False))
+        payload = {
+            "phase": self._phase,
+            "epoch": self._offset + self.learn.epoch,
+            "train_loss": _float(values.pop("train_loss", None)),
+            "valid_loss": _float(values.pop("valid_loss", None)),
+            "metrics": {k: _float(v) for k, v in values.items()},
+            "seconds": round(time.perf_counter() - self._epoch_t0, 3),
+        }
+        self._epochs_this_fit += 1
+        self._epoch_payloads.append(payload)
+        vocab = getattr(self.learn.dls, "vocab", None)
+        n_classes = len(vocab) if vocab is not None and not isinstance(vocab[0], (list, tuple)) else None
+        new = []
+        for w in overfit.assess(self._epoch_payloads, n_classes=n_classes):
+            if (w["kind"], w["epoch"]) not in self._warned:
+                self._warned.add((w["kind"], w["epoch"]))
+                new.append({"type": "warning", **w})
+        self._flush([{"type": "epoch", **payload}, *new])
+
+    def after_cancel_fit(self):
+        self._cancelled = True
+
+    def after_fit(self):
+        self._flush()
+        self._in_fit = False
+        self._offset += self._epochs_this_fit
+        if self._job:
+            return
+        cancelled = self.__dict__.pop("_cancelled", False)
+        if cancelled:
+            self._end_notebook_run("cancelled")
+        elif self._phase != "frozen":
+            self._end_notebook_run("completed")
+
+
+def _float(v):
+    if v is None:
+        return None
+    return float(v)

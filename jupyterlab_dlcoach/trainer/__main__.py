@@ -1,0 +1,205 @@
+"""`python -m jupyterlab_dlcoach.trainer`: fine-tune one job and record it in the run store.
+
+Server mode, `--run ID`: the job spec comes from the run; the server owns the run's state, so this
+process only writes `started`, `device`, events, `result` or `error`, and its exit code says the rest.
+By hand, `--dataset REL [options]`: creates its own run (for benchmarks and debugging) and sets its
+final state too, since no server is watching.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from pathlib import Path
+
+from ..errors import CoachError
+from ..models import ARCHS, JobSpec
+from ..store import RunStore
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m jupyterlab_dlcoach.trainer", description=__doc__.split("\n")[0]
+    )
+    p.add_argument("--db", required=True, help="run store (SQLite file)")
+    p.add_argument("--root", required=True, help="folder that data set paths are relative to")
+    p.add_argument("--run", help="id of the run whose spec to train (server mode)")
+    p.add_argument("--artifacts", help="folder for model.pkl (default: <db folder>/artifacts/<run id>)")
+    hand = p.add_argument_group("by hand (no --run)")
+    hand.add_argument("--dataset")
+    hand.add_argument("--arch", choices=ARCHS)
+    hand.add_argument("--pretrained", action=argparse.BooleanOptionalAction, default=None)
+    for name, kind in (
+        ("epochs", int),
+        ("freeze-epochs", int),
+        ("lr", float),
+        ("batch-size", int),
+        ("image-size", int),
+        ("valid-pct", float),
+        ("seed", int),
+        ("num-workers", int),
+    ):
+        hand.add_argument(f"--{name}", type=kind)
+    for name in ("device", "precision", "name", "label-pattern"):
+        hand.add_argument(f"--{name}")
+    args = p.parse_args(argv)
+    if bool(args.run) == bool(args.dataset):
+        p.error("give either --run RUN_ID (server mode) or --dataset REL (by hand)")
+    return args
+
+
+def spec_from_args(args) -> dict:
+    keys = ("dataset", "arch", "pretrained", "epochs", "freeze_epochs", "lr", "batch_size", "image_size")
+    keys += ("valid_pct", "seed", "num_workers", "device", "precision", "name")
+    spec = {k: getattr(args, k) for k in keys if getattr(args, k) is not None}
+    if args.label_pattern:
+        spec["labels"] = {"from": "filename", "pattern": args.label_pattern}
+    return spec
+
+
+def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Path) -> dict:
+    """Fine-tune and export; returns the result. Raises TrainerError (or others) on failure."""
+    # Heavy imports here, after argument parsing, so `--help` and bad arguments answer at once.
+    import torch
+    from fastai.torch_core import set_seed
+
+    from .. import datasets
+    from ..callback import CoachCallback, NanLossError, device_label
+    from . import data
+
+    t0 = time.time()
+    try:
+        report, items = datasets.prepare(root, spec.dataset, spec.labels)
+    except CoachError as e:
+        raise data.TrainerError("bad_spec", e.message, "Pick a data set folder under the server root.") from e
+    problem = datasets.check_trainable(report)
+    if problem is not None:
+        raise data.TrainerError(problem["kind"], problem["message"], problem["advice"])
+    device = data.pick_device(spec)
+    store.update_run(run_id, device=device_label(device))
+    data.check_weights(spec)
+
+    bs = spec.batch_size
+    for attempt in range(2):
+        set_seed(spec.seed)
+        dls = data.build_dls(spec, resolve_folder(root, spec), items, device, bs)
+        learn = data.build_learner(spec, dls, device)
+        coach = CoachCallback(run_id=run_id, db_path=store.path)
+        kwargs = {"freeze_epochs": spec.freeze_epochs}
+        if spec.lr is not None:
+            kwargs["base_lr"] = spec.lr
+        try:
+            with learn.no_bar():
+                learn.fine_tune(spec.epochs, cbs=coach, **kwargs)
+            break
+        except NanLossError as e:
+            raise data.TrainerError(**e.error) from e
+        except torch.cuda.OutOfMemoryError as e:
+            del learn, dls
+            gc.collect()
+            torch.cuda.empty_cache()
+            if attempt == 1 or bs == 1:
+                raise data.TrainerError(
+                    "cuda_oom",
+                    f"The GPU ran out of memory, even with batch_size {bs}.",
+                    "Use a smaller batch_size or image_size (or a smaller architecture).",
+                ) from e
+            bs = max(1, bs // 2)
+            store.append_event(
+                run_id,
+                "warning",
+                kind="cuda_oom_retry",
+                epoch=None,
+                message=f"The GPU ran out of memory; training starts again with batch_size {bs}.",
+                advice="Next time, set a smaller batch_size from the start.",
+                terms=["epoch"],
+            )
+    artifacts.mkdir(parents=True, exist_ok=True)
+    model_path = artifacts / "model.pkl"
+    learn.export(model_path)
+    epochs = coach.epoch_records
+    last = epochs[-1] if epochs else {}
+    return {
+        "error_rate": (last.get("metrics") or {}).get("error_rate"),
+        "valid_loss": last.get("valid_loss"),
+        "train_loss": last.get("train_loss"),
+        "epochs": len(epochs),
+        "model_path": str(model_path),
+        "seconds": round(time.time() - t0, 2),
+        "batch_size": bs,
+    }
+
+
+def resolve_folder(root: Path, spec: JobSpec) -> Path:
+    from .. import datasets
+
+    return datasets.resolve(root, spec.dataset)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    store = RunStore(args.db)
+    root = Path(args.root)
+    by_hand = args.run is None
+    if by_hand:
+        try:
+            spec = JobSpec.from_json(spec_from_args(args))
+        except CoachError as e:
+            print(f"bad spec: {e.message}", file=sys.stderr)
+            return 2
+        run = store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state="running")
+        run_id = run["id"]
+        store.append_event(run_id, "state", state="running")
+        print(run_id, flush=True)
+    else:
+        run_id = args.run
+        run = store.get_run(run_id)
+        if run is None:
+            print(f"no run {run_id} in {args.db}", file=sys.stderr)
+            return EXIT_FAILED
+    store.update_run(run_id, started=time.time())
+    artifacts = Path(args.artifacts) if args.artifacts else store.path.parent / "artifacts" / run_id
+    error = None
+    try:
+        if not by_hand:
+            try:
+                spec = JobSpec.from_json(run["spec"])
+            except CoachError as e:
+                raise _error("bad_spec", e.message, "Fix the job spec and submit it again.") from e
+        result = train(store, run_id, spec, root, artifacts)
+    except Exception as e:
+        error = getattr(e, "error", None) or {
+            "kind": "crashed",
+            "message": f"{type(e).__name__}: {e}"[:2000],
+            "advice": "Training stopped on an unexpected error. Check the data set and the spec; if it "
+            "happens again, report it with this message.",
+        }
+        store.update_run(
+            run_id, error=error, **({"state": "failed", "ended": time.time()} if by_hand else {})
+        )
+        if by_hand:
+            store.append_event(run_id, "state", state="failed", error=error)
+        if error["kind"] == "crashed":
+            raise
+        print(f"{error['kind']}: {error['message']}", file=sys.stderr)
+        return EXIT_FAILED
+    store.update_run(
+        run_id, result=result, **({"state": "completed", "ended": time.time()} if by_hand else {})
+    )
+    if by_hand:
+        store.append_event(run_id, "state", state="completed")
+    return EXIT_OK
+
+
+def _error(kind, message, advice):
+    from .data import TrainerError
+
+    return TrainerError(kind, message, advice)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
