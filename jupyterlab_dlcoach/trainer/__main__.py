@@ -72,6 +72,10 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     from . import data
 
     t0 = time.time()
+    device = data.pick_device(spec)
+    store.update_run(run_id, device=device_label(device))
+    # Cheap checks first: missing weights must fail before a large folder is verified image by image.
+    data.check_weights(spec)
     try:
         report, items = datasets.prepare(root, spec.dataset, spec.labels)
     except CoachError as e:
@@ -79,9 +83,6 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     problem = datasets.check_trainable(report)
     if problem is not None:
         raise data.TrainerError(problem["kind"], problem["message"], problem["advice"])
-    device = data.pick_device(spec)
-    store.update_run(run_id, device=device_label(device))
-    data.check_weights(spec)
 
     bs = spec.batch_size
     for attempt in range(2):

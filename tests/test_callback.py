@@ -1,0 +1,147 @@
+"""CoachCallback on a real (tiny, CPU) fastai fine-tune: its events are what fastai recorded."""
+
+import math
+
+import pytest
+from _tiny import tiny_learner
+from fastai.callback.core import Callback
+from fastai.losses import CrossEntropyLossFlat
+
+from jupyterlab_dlcoach import CoachCallback
+from jupyterlab_dlcoach.callback import NanLossError
+from jupyterlab_dlcoach.store import RunStore
+
+pytestmark = pytest.mark.timeout(180)
+
+
+class KeepRecords(Callback):
+    """Keeps the Recorder's values of every fit (the Recorder itself resets them at each fit)."""
+
+    order = 60
+
+    def __init__(self):
+        self.records = []
+
+    def after_fit(self):
+        self.records += [list(map(float, v)) for v in self.learn.recorder.values]
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory):
+    return tmp_path_factory.mktemp("data") / "shapes"
+
+
+def quiet(learn):
+    return learn.no_bar(), learn.no_logging()
+
+
+def test_notebook_fine_tune_matches_recorder(shapes, tmp_path):
+    db = tmp_path / "runs.sqlite"
+    learn = tiny_learner(shapes)
+    keep = KeepRecords()
+    bar, log = quiet(learn)
+    with bar, log:
+        learn.fine_tune(1, cbs=[CoachCallback(db_path=db, name="tiny"), keep])
+    store = RunStore(db)
+    (run,) = store.list_runs()
+    assert run["kind"] == "notebook"
+    assert run["name"] == "tiny"
+    assert run["state"] == "completed"
+    assert run["device"] == "cpu"
+    assert run["pid"] > 0
+    assert run["pid_started"] > 0
+    assert run["ended"] >= run["started"]
+    assert run["progress"]["epochs"] == 2
+    assert run["progress"]["eta_s"] == 0.0
+    events = store.events(run["id"])
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    states = [e["state"] for e in events if e["type"] == "state"]
+    assert states == ["running", "completed"]
+    assert events[0]["type"] == "state"
+    assert events[-1]["type"] == "state"
+
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert [(e["phase"], e["epoch"]) for e in epochs] == [("frozen", 0), ("unfrozen", 1)]
+    for e, rec in zip(epochs, keep.records, strict=True):
+        assert e["train_loss"] == pytest.approx(rec[0], rel=1e-6)
+        assert e["valid_loss"] == pytest.approx(rec[1], rel=1e-6)
+        assert e["metrics"] == {"error_rate": pytest.approx(rec[2], rel=1e-6)}
+        assert e["seconds"] > 0
+
+    batches = [e for e in events if e["type"] == "batch"]
+    n_train = len(learn.dls.train)
+    assert len(batches) == 2 * n_train
+    assert [b["iter"] for b in batches] == list(range(1, 2 * n_train + 1))
+    assert [b["phase"] for b in batches] == ["frozen"] * n_train + ["unfrozen"] * n_train
+    assert all(math.isfinite(b["loss"]) and math.isfinite(b["smooth_loss"]) and b["lr"] > 0 for b in batches)
+    # The first batch of a fit: the debiased smooth loss equals the raw loss.
+    assert batches[0]["smooth_loss"] == pytest.approx(batches[0]["loss"], rel=1e-4)
+    # Each epoch's train_loss is the smoothed loss at its last batch.
+    assert epochs[0]["train_loss"] == pytest.approx(batches[n_train - 1]["smooth_loss"], rel=1e-6)
+    assert run["result"]["error_rate"] == epochs[-1]["metrics"]["error_rate"]
+
+
+def test_job_mode_writes_no_state_and_plain_fit_is_fit(shapes, tmp_path):
+    store = RunStore(tmp_path / "runs.sqlite")
+    run = store.create_run(kind="job", name="job", state="running")
+    learn = tiny_learner(shapes)
+    learn.unfreeze()
+    bar, log = quiet(learn)
+    with bar, log:
+        learn.fit_one_cycle(1, 1e-3, cbs=CoachCallback(run_id=run["id"], db_path=store.path))
+    after = store.get_run(run["id"])
+    assert after["state"] == "running"
+    assert after["result"] is None
+    assert after["progress"]["phase"] == "fit"
+    events = store.events(run["id"])
+    assert {e["type"] for e in events} <= {"batch", "epoch", "warning"}
+    assert [e["phase"] for e in events if e["type"] == "epoch"] == ["fit"]
+    assert len(store.list_runs()) == 1
+
+
+def test_nan_loss_stops_training_and_fails_the_run(shapes, tmp_path):
+    db = tmp_path / "runs.sqlite"
+    learn = tiny_learner(shapes)
+    plain = CrossEntropyLossFlat()
+    learn.loss_func = lambda out, targ: plain(out, targ) * float("nan")
+    bar, log = quiet(learn)
+    with bar, log, pytest.raises(NanLossError) as info:
+        learn.fine_tune(1, cbs=CoachCallback(db_path=db))
+    assert info.value.error["kind"] == "nan_loss"
+    store = RunStore(db)
+    (run,) = store.list_runs()
+    assert run["state"] == "failed"
+    assert run["error"]["kind"] == "nan_loss"
+    assert "learning rate" in run["error"]["advice"]
+    events = store.events(run["id"])
+    assert [e["type"] for e in events] == ["state", "batch", "warning", "state"]
+    assert events[1]["loss"] is None
+    assert events[2]["kind"] == "nan_loss"
+    assert events[3]["error"]["kind"] == "nan_loss"
+
+
+class Interrupt(Callback):
+    order = 99  # after the coach has seen the batch
+
+    def after_batch(self):
+        raise KeyboardInterrupt
+
+
+def test_interrupt_cancels_the_notebook_run(shapes, tmp_path):
+    db = tmp_path / "runs.sqlite"
+    learn = tiny_learner(shapes)
+    bar, log = quiet(learn)
+    with bar, log, pytest.raises(KeyboardInterrupt):
+        learn.fine_tune(1, cbs=[CoachCallback(db_path=db), Interrupt()])
+    (run,) = RunStore(db).list_runs()
+    assert run["state"] == "cancelled"
+    events = RunStore(db).events(run["id"])
+    assert [e["type"] for e in events] == ["state", "batch", "state"]
+
+
+def test_learner_with_callback_can_be_exported(shapes, tmp_path):
+    cb = CoachCallback(db_path=tmp_path / "runs.sqlite")
+    learn = tiny_learner(shapes, cbs=cb)
+    cb.store  # noqa: B018 (opens the database, which must not travel into the pickle)
+    learn.export(tmp_path / "model.pkl")
+    assert (tmp_path / "model.pkl").stat().st_size > 0
