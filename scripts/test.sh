@@ -41,4 +41,7 @@ jlpm test
 step "galata"
 (cd ui-tests && CHROMIUM_PATH="$CHROMIUM" jlpm playwright test)
 
+step "wheel: installs without Node and enables both extensions"
+bash scripts/check-wheel.sh
+
 step "all green"
