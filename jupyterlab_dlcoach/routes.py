@@ -14,7 +14,7 @@ from jupyter_server.auth.decorator import authorized
 
 from . import datasets, samples
 from .base import CoachHandler
-from .errors import BadInput
+from .errors import BadInput, NotFound
 from .models import JobSpec
 from .stream import StreamHandler, parse_after
 from .system import system_info
@@ -185,6 +185,40 @@ class RunEventsHandler(ServiceHandler):
         self.write_json({"run_id": run_id, "events": events})
 
 
+class UnknownRouteHandler(ServiceHandler):
+    """Anything else under the namespace: a JSON 404 naming the path, not tornado's HTML page."""
+
+    def _missing(self, rest):
+        raise NotFound(
+            f"There is no route '{rest}' here; docs/api.md lists the routes (ids are 12 hex digits)."
+        )
+
+    @tornado.web.authenticated
+    @authorized
+    def get(self, rest):
+        self._missing(rest)
+
+    @tornado.web.authenticated
+    @authorized
+    def post(self, rest):
+        self._missing(rest)
+
+    @tornado.web.authenticated
+    @authorized
+    def put(self, rest):
+        self._missing(rest)
+
+    @tornado.web.authenticated
+    @authorized
+    def patch(self, rest):
+        self._missing(rest)
+
+    @tornado.web.authenticated
+    @authorized
+    def delete(self, rest):
+        self._missing(rest)
+
+
 def parse_limit(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
@@ -207,4 +241,5 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/runs/{RUN_ID}", RunHandler),
         (rf"/{ns}/runs/{RUN_ID}/events", RunEventsHandler),
         (rf"/{ns}/stream", StreamHandler),
+        (rf"/{ns}/(?P<rest>.*)", UnknownRouteHandler),
     ]

@@ -152,7 +152,9 @@ async def test_queue_cancel_delete_and_unknown_ids(coach):  # noqa: F811
         code, body = await coach.request(method, *path)
         assert code == 404
         assert "0123456789ab" in body["message"]
-    assert (await coach.request("GET", "jobs", "not-an-id"))[0] == 404
+    code, body = await coach.request("GET", "jobs", "not-an-id")
+    assert code == 404
+    assert "12 hex digits" in body["message"]
 
 
 async def test_ten_jobs_at_once_all_end_in_submission_order(coach):  # noqa: F811
