@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import time
 from collections import deque
 from collections.abc import Callable
@@ -17,7 +18,7 @@ import psutil
 
 from . import datasets
 from .errors import CoachError, Conflict, NotFound
-from .executor import Executor, TrainerHandle
+from .executor import Executor, TrainerHandle, artifacts_dir
 from .models import JobSpec
 
 QUEUED, RUNNING = "queued", "running"
@@ -179,6 +180,8 @@ class JobManager:
             verb = "Cancel it first" if run["kind"] == "job" else "Stop it in its notebook first"
             raise Conflict(f"{run_id} is still {run['state']}. {verb}, then delete it.")
         self.store.delete_run(run_id)
+        # The trainer's log and exported model belong to the job; forgetting it frees that space too.
+        shutil.rmtree(artifacts_dir(self.db_path, run_id), ignore_errors=True)
         self.on_change(run_id)
 
     # -- scheduling -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import itertools
 import os
 import signal
+from pathlib import Path
 
 import pytest
 from api_client import TINY_SPEC, coach, group_members  # noqa: F401
@@ -86,12 +87,20 @@ async def test_a_job_trains_and_records_its_epochs(coach):  # noqa: F811
     states = [e["state"] for e in events if e["type"] == "state"]
     assert states == ["queued", "running", "completed"]
 
+    model = Path(job["result"]["model_path"])
+    assert model.is_file()
+    assert (model.parent / "trainer.log").is_file()
+
     later = await coach.events(job["id"], after=epochs[0]["seq"])
     assert [e["seq"] for e in later] == list(range(epochs[0]["seq"] + 1, len(events) + 1))
     listed = await coach.ok("GET", "jobs")
     assert [j["id"] for j in listed["jobs"]] == [job["id"]]
     runs = await coach.ok("GET", "runs")
     assert runs["runs"][0]["kind"] == "job"
+
+    await coach.ok("DELETE", "jobs", job["id"], expect=204)
+    assert not model.parent.exists()
+    assert (await coach.ok("GET", "runs"))["runs"] == []
 
 
 async def test_cancel_mid_epoch_leaves_no_process(coach):  # noqa: F811
