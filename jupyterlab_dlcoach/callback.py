@@ -200,6 +200,10 @@ class CoachCallback(Callback):
     # -- fastai events -------------------------------------------------------------------------
 
     def before_fit(self):
+        if hasattr(self.learn, "lr_finder"):
+            # lr_find() is a trial fit that ends by cancelling itself: not a run worth recording.
+            self.run = False  # fastai sets it back to True after this fit
+            return
         if self._in_fit:
             # The previous fit raised while this callback stayed attached to the learner.
             self._abort(None)

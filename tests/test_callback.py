@@ -145,3 +145,14 @@ def test_learner_with_callback_can_be_exported(shapes, tmp_path):
     cb.store  # noqa: B018 (opens the database, which must not travel into the pickle)
     learn.export(tmp_path / "model.pkl")
     assert (tmp_path / "model.pkl").stat().st_size > 0
+
+
+def test_lr_find_is_not_a_run(shapes, tmp_path):
+    db = tmp_path / "runs.sqlite"
+    cb = CoachCallback(db_path=db)
+    learn = tiny_learner(shapes, cbs=cb)
+    bar, log = quiet(learn)
+    with bar, log:
+        learn.lr_find(num_it=5, show_plot=False, suggest_funcs=())
+    assert RunStore(db).list_runs() == []
+    assert cb.run is True

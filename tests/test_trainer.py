@@ -174,3 +174,21 @@ def test_cuda_oom_retries_at_half_batch_size(root, tmp_path, monkeypatch):
     warnings = [e for e in store.events(run_id) if e["type"] == "warning"]
     assert warnings[0]["kind"] == "cuda_oom_retry"
     assert Path(run["result"]["model_path"]).exists()
+
+
+def test_pretrained_weights_come_from_the_hub_cache(root, tmp_path, monkeypatch):
+    import torch
+    import torchvision
+
+    # Weights made here and placed where torchvision looks: the check and the load must agree.
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    path = data.weights_file("resnet18")
+    assert path.parent == Path(torch.hub.get_dir()) / "checkpoints"
+    path.parent.mkdir(parents=True)
+    torch.save(torchvision.models.resnet18().state_dict(), path)
+    store, run_id = server_job(tmp_path, {"dataset": "shapes", **TINY_SPEC, "pretrained": True})
+    assert main(store, run_id, root) == 0
+    run = store.get_run(run_id)
+    assert run["error"] is None
+    phases = [e["phase"] for e in store.events(run_id) if e["type"] == "epoch"]
+    assert phases == ["frozen", "unfrozen"]
