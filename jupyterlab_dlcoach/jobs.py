@@ -159,7 +159,8 @@ class JobManager:
         self.start()
         run = self.get_run(run_id, kind="job")
         if run["state"] == QUEUED:
-            self._queue.remove(run_id)
+            if run_id in self._queue:
+                self._queue.remove(run_id)
             self.store.update_run(run_id, cancel_requested=True)
             self._finish(run_id, CANCELLED)
             self._wake.set()

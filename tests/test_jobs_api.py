@@ -87,6 +87,10 @@ async def test_a_job_trains_and_records_its_epochs(coach):  # noqa: F811
     states = [e["state"] for e in events if e["type"] == "state"]
     assert states == ["queued", "running", "completed"]
 
+    # The result is the last epoch's numbers, as the events recorded them.
+    assert job["result"]["epochs"] == len(epochs)
+    assert job["result"]["valid_loss"] == pytest.approx(epochs[-1]["valid_loss"])
+    assert job["result"]["error_rate"] == pytest.approx(epochs[-1]["metrics"]["error_rate"])
     model = Path(job["result"]["model_path"])
     assert model.is_file()
     assert (model.parent / "trainer.log").is_file()
