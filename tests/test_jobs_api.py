@@ -1,5 +1,6 @@
 """Jobs through the real server and the real trainer: tiny fastai fine-tunes on generated pictures, on CPU."""
 
+import asyncio
 import itertools
 import os
 import signal
@@ -173,7 +174,9 @@ async def test_queue_cancel_delete_and_unknown_ids(coach):  # noqa: F811
 async def test_ten_jobs_at_once_all_end_in_submission_order(coach):  # noqa: F811
     assert coach.app.manager.max_running == 1
     await coach.sample(per_class=8)
-    jobs = [await coach.submit(name=f"job {i}", freeze_epochs=0) for i in range(10)]
+    # Fired together; the server's order of arrival (its `created` order) is the submission order.
+    jobs = await asyncio.gather(*(coach.submit(name=f"job {i}", freeze_epochs=0) for i in range(10)))
+    jobs = sorted(jobs, key=lambda j: j["created"])
     queued = [j for j in (await coach.ok("GET", "jobs"))["jobs"][::-1] if j["state"] == "queued"]
     assert len(queued) >= 5
     assert [j["position"] for j in queued] == list(range(1, len(queued) + 1))
