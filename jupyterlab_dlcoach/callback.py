@@ -20,6 +20,7 @@ from fastai.learner import Recorder
 
 from . import overfit
 from .store import RunStore, default_db_path
+from .trainer.checks import device_label
 
 # Batch events are written in groups: one transaction at most this often (and at each epoch's end).
 FLUSH_S = 0.25
@@ -31,15 +32,6 @@ class NanLossError(RuntimeError):
     def __init__(self, warning: dict):
         super().__init__(warning["message"])
         self.error = {"kind": "nan_loss", "message": warning["message"], "advice": warning["advice"]}
-
-
-def device_label(device) -> str:
-    """'cuda:0 (NVIDIA H100 …)' or 'cpu', for the run's device column."""
-    device = torch.device(device)
-    if device.type == "cuda":
-        index = device.index if device.index is not None else torch.cuda.current_device()
-        return f"cuda:{index} ({torch.cuda.get_device_name(index)})"
-    return device.type
 
 
 def _fine_tune_args():

@@ -153,6 +153,6 @@ def test_lr_find_is_not_a_run(shapes, tmp_path):
     learn = tiny_learner(shapes, cbs=cb)
     bar, log = quiet(learn)
     with bar, log:
-        learn.lr_find(num_it=5, show_plot=False, suggest_funcs=())
+        learn.lr_find(num_it=2, show_plot=False, suggest_funcs=())
     assert RunStore(db).list_runs() == []
     assert cb.run is True

@@ -91,7 +91,7 @@ def test_bad_arguments_answer_at_once(tmp_path):
 
 # In-process from here: the same main(), with the failure injected where a subprocess could not.
 from jupyterlab_dlcoach.trainer import __main__ as trainer  # noqa: E402
-from jupyterlab_dlcoach.trainer import data  # noqa: E402
+from jupyterlab_dlcoach.trainer import checks, data  # noqa: E402
 
 
 def server_job(tmp_path, spec):
@@ -182,7 +182,7 @@ def test_pretrained_weights_come_from_the_hub_cache(root, tmp_path, monkeypatch)
 
     # Weights made here and placed where torchvision looks: the check and the load must agree.
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
-    path = data.weights_file("resnet18")
+    path = checks.weights_file("resnet18")
     assert path.parent == Path(torch.hub.get_dir()) / "checkpoints"
     path.parent.mkdir(parents=True)
     torch.save(torchvision.models.resnet18().state_dict(), path)

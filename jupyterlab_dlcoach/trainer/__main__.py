@@ -65,24 +65,30 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     """Fine-tune and export; returns the result. Raises TrainerError (or others) on failure."""
     # Heavy imports here, after argument parsing, so `--help` and bad arguments answer at once.
     import torch
+
+    from . import checks
+
+    t0 = time.time()
+    device = checks.pick_device(spec)
+    store.update_run(run_id, device=checks.device_label(device))
+    # Cheap checks first: missing weights must fail before fastai loads or a large folder is verified.
+    checks.check_weights(spec)
+
     from fastai.torch_core import set_seed
 
     from .. import datasets
-    from ..callback import CoachCallback, NanLossError, device_label
+    from ..callback import CoachCallback, NanLossError
     from . import data
 
-    t0 = time.time()
-    device = data.pick_device(spec)
-    store.update_run(run_id, device=device_label(device))
-    # Cheap checks first: missing weights must fail before a large folder is verified image by image.
-    data.check_weights(spec)
     try:
         report, items = datasets.prepare(root, spec.dataset, spec.labels)
     except CoachError as e:
-        raise data.TrainerError("bad_spec", e.message, "Pick a data set folder under the server root.") from e
+        raise checks.TrainerError(
+            "bad_spec", e.message, "Pick a data set folder under the server root."
+        ) from e
     problem = datasets.check_trainable(report)
     if problem is not None:
-        raise data.TrainerError(problem["kind"], problem["message"], problem["advice"])
+        raise checks.TrainerError(problem["kind"], problem["message"], problem["advice"])
 
     bs = spec.batch_size
     for attempt in range(2):
@@ -98,13 +104,13 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
                 learn.fine_tune(spec.epochs, cbs=coach, **kwargs)
             break
         except NanLossError as e:
-            raise data.TrainerError(**e.error) from e
+            raise checks.TrainerError(**e.error) from e
         except torch.cuda.OutOfMemoryError as e:
             del learn, dls
             gc.collect()
             torch.cuda.empty_cache()
             if attempt == 1 or bs == 1:
-                raise data.TrainerError(
+                raise checks.TrainerError(
                     "cuda_oom",
                     f"The GPU ran out of memory, even with batch_size {bs}.",
                     "Use a smaller batch_size or image_size (or a smaller architecture).",
@@ -197,7 +203,7 @@ def main(argv=None) -> int:
 
 
 def _error(kind, message, advice):
-    from .data import TrainerError
+    from .checks import TrainerError
 
     return TrainerError(kind, message, advice)
 

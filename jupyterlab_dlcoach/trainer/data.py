@@ -21,14 +21,7 @@ from fastai.vision.all import (
 )
 
 from ..models import JobSpec
-
-
-class TrainerError(Exception):
-    """A failure the trainer recognised: it becomes the run's error {kind, message, advice}."""
-
-    def __init__(self, kind: str, message: str, advice: str):
-        super().__init__(message)
-        self.error = {"kind": kind, "message": message, "advice": advice}
+from .checks import TrainerError
 
 
 # The labellers are classes in an importable module, not lambdas, so that learn.export() can pickle them.
@@ -52,28 +45,6 @@ class TableLabel:
         return self.labels[os.path.relpath(path, self.folder)]
 
 
-def pick_device(spec: JobSpec) -> torch.device:
-    if spec.device == "auto":
-        return torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
-    device = torch.device(spec.device)
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            raise TrainerError(
-                "bad_spec",
-                f"The job asks for device {spec.device!r}, but this machine has no usable CUDA GPU.",
-                "Set device to auto (or cpu) to train on what is here.",
-            )
-        index = device.index or 0
-        if index >= torch.cuda.device_count():
-            raise TrainerError(
-                "bad_spec",
-                f"There is no GPU {index}: this machine has {torch.cuda.device_count()}.",
-                "Set device to auto, or to cuda:N with N below the GPU count.",
-            )
-        device = torch.device("cuda", index)
-    return device
-
-
 def pick_workers(spec: JobSpec, device: torch.device) -> int:
     """On a CPU the model already uses every core, so loader processes would only compete with it;
     on a GPU, a few workers keep the GPU fed while the main process launches kernels."""
@@ -82,28 +53,6 @@ def pick_workers(spec: JobSpec, device: torch.device) -> int:
     if device.type == "cpu":
         return 0
     return max(0, min(8, (os.cpu_count() or 2) - 1))
-
-
-def weights_file(arch: str) -> Path:
-    """Where torchvision keeps the default pretrained weights of `arch` in the torch hub cache."""
-    url = torchvision.models.get_model_weights(arch).DEFAULT.url
-    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(url)
-
-
-def check_weights(spec: JobSpec) -> None:
-    """Fail at once when pretrained weights would need a download: a job must never hang on the network."""
-    if not spec.pretrained:
-        return
-    path = weights_file(spec.arch)
-    if not path.is_file():
-        raise TrainerError(
-            "weights_missing",
-            f"The pretrained weights for {spec.arch} are not in the torch hub cache ({path}), and jobs never "
-            "download them.",
-            f'On a machine with internet access, cache them once with: python -c "import torchvision; '
-            f"torchvision.models.{spec.arch}(weights='DEFAULT')\" (with the same TORCH_HOME), or set "
-            "pretrained: false to train from scratch.",
-        )
 
 
 def build_dls(spec: JobSpec, folder: Path, items: list[tuple[Path, str]], device: torch.device, bs: int):

@@ -1,0 +1,73 @@
+"""The checks a job must pass before fastai is even imported: they only need torch and torchvision,
+so a job that cannot run (no GPU, no cached weights) fails within seconds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+import torchvision
+
+from ..models import JobSpec
+
+
+class TrainerError(Exception):
+    """A failure the trainer recognised: it becomes the run's error {kind, message, advice}."""
+
+    def __init__(self, kind: str, message: str, advice: str):
+        super().__init__(message)
+        self.error = {"kind": kind, "message": message, "advice": advice}
+
+
+def device_label(device) -> str:
+    """'cuda:0 (NVIDIA H100 …)' or 'cpu', for the run's device column."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        index = device.index if device.index is not None else torch.cuda.current_device()
+        return f"cuda:{index} ({torch.cuda.get_device_name(index)})"
+    return device.type
+
+
+def pick_device(spec: JobSpec) -> torch.device:
+    if spec.device == "auto":
+        return torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+    device = torch.device(spec.device)
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise TrainerError(
+                "bad_spec",
+                f"The job asks for device {spec.device!r}, but this machine has no usable CUDA GPU.",
+                "Set device to auto (or cpu) to train on what is here.",
+            )
+        index = device.index or 0
+        if index >= torch.cuda.device_count():
+            raise TrainerError(
+                "bad_spec",
+                f"There is no GPU {index}: this machine has {torch.cuda.device_count()}.",
+                "Set device to auto, or to cuda:N with N below the GPU count.",
+            )
+        device = torch.device("cuda", index)
+    return device
+
+
+def weights_file(arch: str) -> Path:
+    """Where torchvision keeps the default pretrained weights of `arch` in the torch hub cache."""
+    url = torchvision.models.get_model_weights(arch).DEFAULT.url
+    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(url)
+
+
+def check_weights(spec: JobSpec) -> None:
+    """Fail at once when pretrained weights would need a download: a job must never hang on the network."""
+    if not spec.pretrained:
+        return
+    path = weights_file(spec.arch)
+    if not path.is_file():
+        raise TrainerError(
+            "weights_missing",
+            f"The pretrained weights for {spec.arch} are not in the torch hub cache ({path}), and jobs never "
+            "download them.",
+            f'On a machine with internet access, cache them once with: python -c "import torchvision; '
+            f"torchvision.models.{spec.arch}(weights='DEFAULT')\" (with the same TORCH_HOME), or set "
+            "pretrained: false to train from scratch.",
+        )
