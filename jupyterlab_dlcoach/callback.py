@@ -266,7 +266,8 @@ class CoachCallback(Callback):
         vocab = getattr(self.learn.dls, "vocab", None)
         n_classes = len(vocab) if vocab is not None and not isinstance(vocab[0], (list, tuple)) else None
         new = []
-        for w in overfit.assess(self._epoch_payloads, n_classes=n_classes):
+        n_valid = len(self.learn.dls.valid_ds) if len(self.learn.dls.loaders) > 1 else None
+        for w in overfit.assess(self._epoch_payloads, n_classes=n_classes, n_valid=n_valid):
             if (w["kind"], w["epoch"]) not in self._warned:
                 self._warned.add((w["kind"], w["epoch"]))
                 new.append({"type": "warning", **w})

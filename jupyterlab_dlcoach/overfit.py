@@ -11,7 +11,8 @@ How to read fastai's numbers, and why the rules are cautious:
   with a margin, never batch to batch.
 * `valid_loss` and the error rate come from the whole validation set, but a small validation set
   makes them jumpy (one image of 20 moves the error rate by 0.05). Every rule therefore asks for a
-  trend that lasts two epochs, or a change well beyond the tolerances below.
+  trend that lasts two epochs, and an error rate only counts as worse by more than ERROR_TOL and,
+  when the validation set size is known, by more than two images' worth.
 * Each kind is reported once, at the epoch where its first episode began. A rule only looks at the
   epochs up to the one it reports, so calling `assess` again with more epochs never moves a warning.
 """
@@ -97,8 +98,14 @@ def _diverging(epochs):
     return None
 
 
-def _overfitting(epochs):
+def _error_tol(n_valid: int | None) -> float:
+    """How much worse an error rate must be to count: ERROR_TOL, and at least two validation images."""
+    return max(ERROR_TOL, 2 / n_valid) if n_valid else ERROR_TOL
+
+
+def _overfitting(epochs, n_valid):
     """Error rate worse than its best for two epochs in a row while the training loss keeps falling."""
+    tol = _error_tol(n_valid)
     for i in range(2, len(epochs)):
         window = epochs[: i - 1]
         scored = [(k, _err(ep)) for k, ep in enumerate(window) if _err(ep) is not None]
@@ -112,13 +119,13 @@ def _overfitting(epochs):
         if None in (e1, e2, tl_best, tl_now, vl_best, vl_now):
             continue
         if (
-            e1 > best_err + ERROR_TOL
-            and e2 > best_err + ERROR_TOL
+            e1 > best_err + tol
+            and e2 > best_err + tol
             and tl_now < tl_best * (1 - TRAIN_FALL)
             and vl_now > vl_best
         ):
             # It began at the first epoch after the best one that was clearly worse.
-            onset = next(ep for ep in epochs[b + 1 :] if (_err(ep) or 0) > best_err + ERROR_TOL)
+            onset = next(ep for ep in epochs[b + 1 :] if (_err(ep) or 0) > best_err + tol)
             return _warning(
                 "overfitting",
                 onset.get("epoch"),
@@ -134,8 +141,9 @@ def _overfitting(epochs):
     return None
 
 
-def _valid_loss_rising(epochs):
+def _valid_loss_rising(epochs, n_valid):
     """Validation loss up two epochs in a row, clearly above its best, while the error rate is no worse."""
+    tol = _error_tol(n_valid)
     for i in range(2, len(epochs)):
         vls = [_num(ep.get("valid_loss")) for ep in epochs[: i + 1]]
         errs = [_err(ep) for ep in epochs[: i + 1]]
@@ -148,7 +156,7 @@ def _valid_loss_rising(epochs):
             and vls[i] > vls[i - 1] > vls[i - 2]
             and vls[i] > best_vl * (1 + VALID_RISE)
             and best_err is not None
-            and errs[i] <= best_err + ERROR_TOL
+            and errs[i] <= best_err + tol
         ):
             onset = epochs[i - 1]
             return _warning(
@@ -197,15 +205,19 @@ def _underfitting(epochs, n_classes):
     return None
 
 
-def assess(epochs: list[dict], n_classes: int | None = None) -> list[dict]:
-    """Warnings about a run's curves, from its epoch payloads in order."""
+def assess(epochs: list[dict], n_classes: int | None = None, n_valid: int | None = None) -> list[dict]:
+    """Warnings about a run's curves, from its epoch payloads in order.
+
+    `n_classes` (number of classes) and `n_valid` (validation set size) are optional; when known they
+    sharpen the underfitting rule and widen the error-rate tolerance for small validation sets.
+    """
     epochs = list(epochs)
     nan = _nan_loss(epochs)
     if nan is not None:
         # Once the numbers are NaN the other rules would only add noise.
         return [nan]
-    found = [_diverging(epochs), _overfitting(epochs)]
-    rising = _valid_loss_rising(epochs)
+    found = [_diverging(epochs), _overfitting(epochs, n_valid)]
+    rising = _valid_loss_rising(epochs, n_valid)
     # Over-confidence is the milder reading of the same curve: drop it once overfitting shows,
     # unless it began earlier (then it was a true early sign and stays in the history).
     if rising is not None and (found[1] is None or rising["epoch"] < found[1]["epoch"]):

@@ -97,3 +97,20 @@ def test_warning_shape_and_plain_words():
     (w,) = assess(OVERCONFIDENT)
     assert "over-confident" in w["message"]
     assert "not overfitting" in w["message"]
+
+
+def test_small_validation_set_widens_the_error_tolerance():
+    # A real tiny run: 36 validation images, so one image moves the error rate by 0.028.
+    epochs = curve(
+        (2.05, 1.40, 0.750),
+        (1.76, 2.03, 0.750),
+        (1.22, 2.35, 0.722),
+        (1.04, 2.50, 0.639),
+        (1.06, 2.96, 0.583),
+        (1.00, 2.89, 0.694),
+        (0.84, 3.13, 0.611),
+        (0.77, 2.83, 0.528),
+    )
+    assert "overfitting" in [w["kind"] for w in assess(epochs)]
+    assert "overfitting" not in [w["kind"] for w in assess(epochs, n_valid=36)]
+    assert [w["kind"] for w in assess(OVERFITTING, n_valid=100)] == ["overfitting"]
