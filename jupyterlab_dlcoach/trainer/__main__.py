@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import CoachError
 from ..models import ARCHS, JobSpec
 from ..store import RunStore
+from . import TrainerError
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -83,12 +84,10 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     try:
         report, items = datasets.prepare(root, spec.dataset, spec.labels)
     except CoachError as e:
-        raise checks.TrainerError(
-            "bad_spec", e.message, "Pick a data set folder under the server root."
-        ) from e
+        raise TrainerError("bad_spec", e.message, "Pick a data set folder under the server root.") from e
     problem = datasets.check_trainable(report)
     if problem is not None:
-        raise checks.TrainerError(problem["kind"], problem["message"], problem["advice"])
+        raise TrainerError(problem["kind"], problem["message"], problem["advice"])
 
     bs = spec.batch_size
     for attempt in range(2):
@@ -104,13 +103,15 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
                 learn.fine_tune(spec.epochs, cbs=coach, **kwargs)
             break
         except NanLossError as e:
-            raise checks.TrainerError(**e.error) from e
-        except torch.cuda.OutOfMemoryError as e:
+            raise TrainerError(**e.error) from e
+        except (torch.cuda.OutOfMemoryError, RuntimeError) as e:
+            if not isinstance(e, torch.cuda.OutOfMemoryError) and "out of memory" not in str(e):
+                raise
             del learn, dls
             gc.collect()
             torch.cuda.empty_cache()
             if attempt == 1 or bs == 1:
-                raise checks.TrainerError(
+                raise TrainerError(
                     "cuda_oom",
                     f"The GPU ran out of memory, even with batch_size {bs}.",
                     "Use a smaller batch_size or image_size (or a smaller architecture).",
@@ -176,15 +177,24 @@ def main(argv=None) -> int:
             try:
                 spec = JobSpec.from_json(run["spec"])
             except CoachError as e:
-                raise _error("bad_spec", e.message, "Fix the job spec and submit it again.") from e
+                raise TrainerError("bad_spec", e.message, "Fix the job spec and submit it again.") from e
         result = train(store, run_id, spec, root, artifacts)
+    except KeyboardInterrupt:
+        if by_hand:
+            store.update_run(run_id, state="cancelled", ended=time.time())
+            store.append_event(run_id, "state", state="cancelled")
+        return 130
     except Exception as e:
-        error = getattr(e, "error", None) or {
-            "kind": "crashed",
-            "message": f"{type(e).__name__}: {e}"[:2000],
-            "advice": "Training stopped on an unexpected error. Check the data set and the spec; if it "
-            "happens again, report it with this message.",
-        }
+        error = (
+            e.error
+            if isinstance(e, TrainerError)
+            else {
+                "kind": "crashed",
+                "message": f"{type(e).__name__}: {e}"[:2000],
+                "advice": "Training stopped on an unexpected error. Check the data set and the spec; if it "
+                "happens again, report it with this message.",
+            }
+        )
         store.update_run(
             run_id, error=error, **({"state": "failed", "ended": time.time()} if by_hand else {})
         )
@@ -200,12 +210,6 @@ def main(argv=None) -> int:
     if by_hand:
         store.append_event(run_id, "state", state="completed")
     return EXIT_OK
-
-
-def _error(kind, message, advice):
-    from .checks import TrainerError
-
-    return TrainerError(kind, message, advice)
 
 
 if __name__ == "__main__":

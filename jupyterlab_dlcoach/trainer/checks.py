@@ -10,14 +10,7 @@ import torch
 import torchvision
 
 from ..models import JobSpec
-
-
-class TrainerError(Exception):
-    """A failure the trainer recognised: it becomes the run's error {kind, message, advice}."""
-
-    def __init__(self, kind: str, message: str, advice: str):
-        super().__init__(message)
-        self.error = {"kind": kind, "message": message, "advice": advice}
+from . import TrainerError
 
 
 def device_label(device) -> str:

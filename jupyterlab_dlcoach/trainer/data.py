@@ -21,7 +21,7 @@ from fastai.vision.all import (
 )
 
 from ..models import JobSpec
-from .checks import TrainerError
+from . import TrainerError
 
 
 # The labellers are classes in an importable module, not lambdas, so that learn.export() can pickle them.
