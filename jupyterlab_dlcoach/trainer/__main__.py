@@ -128,6 +128,8 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
             )
     artifacts.mkdir(parents=True, exist_ok=True)
     model_path = artifacts / "model.pkl"
+    # The exported model is for inference anywhere, CPU included: no mixed-precision callback in it.
+    learn.to_fp32()
     learn.export(model_path)
     epochs = coach.epoch_records
     last = epochs[-1] if epochs else {}

@@ -74,7 +74,17 @@ def build_dls(spec: JobSpec, folder: Path, items: list[tuple[Path, str]], device
         item_tfms=Resize(spec.image_size),
         batch_tfms=batch_tfms,
     )
-    dls = block.dataloaders(folder, bs=bs, num_workers=pick_workers(spec, device), device=device)
+    workers = pick_workers(spec, device)
+    on_gpu = device.type == "cuda"
+    dls = block.dataloaders(
+        folder,
+        bs=bs,
+        num_workers=workers,
+        device=device,
+        # Pinned pages make host→GPU copies asynchronous; kept workers skip a restart every epoch.
+        pin_memory=on_gpu,
+        persistent_workers=workers > 0,
+    )
     if len(dls.train) == 0 or len(dls.valid_ds) == 0:
         raise TrainerError(
             "empty_dataset",
@@ -90,6 +100,8 @@ def build_learner(spec: JobSpec, dls, device: torch.device):
     learn = vision_learner(dls, arch, pretrained=spec.pretrained, metrics=error_rate)
     learn.model.to(device)
     if device.type == "cuda":
+        # Fixed image size: let cuDNN pick its fastest convolution algorithms once.
+        torch.backends.cudnn.benchmark = True
         precision = spec.precision
         if precision == "auto":
             precision = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
