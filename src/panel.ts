@@ -27,10 +27,25 @@ export class CoachPanel extends SidePanel implements ICoachPanel {
     this.insertWidget(at, widget);
   }
 
+  /**
+   * Reveal the panel in the shell. This also overrides lumino's `Widget.activate()`, which the
+   * shell calls while revealing it: that inner call must take the plain widget path, or the two
+   * would call each other until the stack overflows (as on restoring a saved layout).
+   */
   activate(): void {
-    this._activate();
+    if (this._activating) {
+      super.activate();
+      return;
+    }
+    this._activating = true;
+    try {
+      this._activate();
+    } finally {
+      this._activating = false;
+    }
   }
 
+  private _activating = false;
   private _ranks: number[] = [];
   private _activate: () => void;
 }
