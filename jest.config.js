@@ -2,8 +2,13 @@ const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
 
 const esModules = [
   '@codemirror',
-  '@jupyter/ydoc',
+  '@jupyter/',
   '@jupyterlab/',
+  '@marijn',
+  '@microsoft',
+  'color',
+  'exenv-es6',
+  'marked',
   'lib0',
   'nanoid',
   'vscode-ws-jsonrpc',
