@@ -13,6 +13,8 @@ import {
 } from '@jupyterlab/ui-components';
 
 import { CoachAPI } from './api';
+import { glossaryPlugin } from './glossary/plugin';
+import { modePlugin } from './mode/plugin';
 import { CoachPanel } from './panel';
 import { SystemModel } from './system/model';
 import { SystemView } from './system/view';
@@ -117,4 +119,4 @@ const systemPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [panelPlugin, systemPlugin];
+export default [panelPlugin, systemPlugin, modePlugin, glossaryPlugin];

@@ -23,4 +23,45 @@ export const ICoachPanel = new Token<ICoachPanel>(
 export namespace CommandIDs {
   export const openPanel = 'dlcoach:open-panel';
   export const refreshSystem = 'dlcoach:refresh-system';
+  export const openGlossaryTerm = 'dlcoach:open-glossary-term';
+  export const toggleAllShortcuts = 'dlcoach:toggle-all-shortcuts';
+  export const resetShortcutProgress = 'dlcoach:reset-shortcut-progress';
 }
+
+/**
+ * The lesson's vocabulary. The training section links its words to it.
+ */
+export interface IGlossary {
+  /** All terms, in lesson order. */
+  readonly terms: ReadonlyArray<IGlossary.ITerm>;
+
+  /**
+   * Show the panel with the glossary section expanded and the term highlighted.
+   *
+   * @param term - a term id ('validation-set'), label or alias, in any case.
+   * @returns whether the term exists.
+   */
+  open(term: string): Promise<boolean>;
+}
+
+export namespace IGlossary {
+  export interface ITerm {
+    /** Stable id, e.g. 'validation-set'. */
+    id: string;
+    /** The term as shown, translated. */
+    label: string;
+    /** Other names the learner may meet (translated), e.g. 'weights' for parameters. */
+    aliases: string[];
+    /** A plain definition, translated. */
+    definition: string;
+    /** How it relates to the other terms, translated. */
+    relation: string;
+    /** Ids of related terms. */
+    related: string[];
+  }
+}
+
+export const IGlossary = new Token<IGlossary>(
+  'jupyterlab-dlcoach:IGlossary',
+  'The deep-learning glossary of the DL Coach panel: its terms, and a way to show one.'
+);

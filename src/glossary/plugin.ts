@@ -1,0 +1,118 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { PanelWithToolbar } from '@jupyterlab/ui-components';
+import { AccordionPanel } from '@lumino/widgets';
+
+import { CommandIDs, ICoachPanel, IGlossary } from '../tokens';
+import { GlossaryModel } from './model';
+import { glossaryTerms } from './terms';
+import { GlossaryView } from './view';
+
+const PLUGIN_ID = 'jupyterlab-dlcoach:glossary';
+
+/**
+ * The Glossary section, the command that opens a term, and the IGlossary service.
+ */
+export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
+  id: PLUGIN_ID,
+  description: 'The deep-learning vocabulary of the lesson, searchable.',
+  autoStart: true,
+  provides: IGlossary,
+  requires: [ICoachPanel],
+  optional: [ITranslator, ISettingRegistry, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    panel: ICoachPanel,
+    translator: ITranslator | null,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null
+  ): IGlossary => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_dlcoach');
+    const model = new GlossaryModel(glossaryTerms(trans));
+
+    const section = new PanelWithToolbar();
+    section.id = 'jp-DLCoach-glossarySection';
+    section.addClass('jp-DLCoach-glossarySection');
+    section.title.label = trans.__('Glossary');
+    section.addWidget(new GlossaryView(model, trans, app.commands));
+    panel.addSection(section, 200);
+
+    const glossary: IGlossary = {
+      terms: model.terms,
+      open: async (key: string) => {
+        const term = model.highlight(key);
+        if (!term) {
+          return false;
+        }
+        panel.activate();
+        // The section sits in the side panel's accordion: expand it if it is collapsed.
+        const accordion = section.parent;
+        if (accordion instanceof AccordionPanel) {
+          const index = accordion.widgets.indexOf(section);
+          if (
+            index >= 0 &&
+            !accordion.titles[index]?.classList.contains('lm-mod-expanded')
+          ) {
+            accordion.expand(index);
+          }
+        }
+        return true;
+      }
+    };
+
+    app.commands.addCommand(CommandIDs.openGlossaryTerm, {
+      label: args =>
+        args.term
+          ? trans.__('DL Coach: Explain "%1"', args.term as string)
+          : trans.__('DL Coach: Open the glossary'),
+      caption: trans.__('Show a deep-learning term in the DL Coach glossary'),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            term: {
+              type: 'string',
+              description: trans.__(
+                'The term: its id (e.g. "validation-set"), its name or another name for it'
+              )
+            }
+          }
+        }
+      },
+      execute: async args => {
+        const key = (args.term as string | undefined) || model.terms[0].id;
+        return glossary.open(key);
+      }
+    });
+    palette?.addItem({
+      command: CommandIDs.openGlossaryTerm,
+      category: trans.__('DL Coach')
+    });
+
+    if (settingRegistry) {
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          const apply = () => {
+            section.setHidden(
+              !(settings.get('showSection').composite as boolean)
+            );
+          };
+          settings.changed.connect(apply);
+          apply();
+        })
+        .catch(reason => {
+          console.error(
+            'DL Coach: could not load the glossary settings.',
+            reason
+          );
+        });
+    }
+    return glossary;
+  }
+};
