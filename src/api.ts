@@ -44,4 +44,51 @@ export class CoachAPI {
   system(): Promise<DLCoach.ISystemInfo> {
     return requestAPI<DLCoach.ISystemInfo>('system', this.serverSettings);
   }
+
+  inspect(path: string): Promise<DLCoach.IInspection> {
+    const query = URLExt.objectToQueryString({ path });
+    return requestAPI<DLCoach.IInspection>(
+      `datasets${query}`,
+      this.serverSettings
+    );
+  }
+
+  writeSample(name: string, path: string): Promise<DLCoach.IInspection> {
+    return requestAPI<DLCoach.IInspection>('samples', this.serverSettings, {
+      method: 'POST',
+      body: JSON.stringify({ name, path })
+    });
+  }
+
+  submit(spec: DLCoach.IJobSpec): Promise<DLCoach.IRun> {
+    return requestAPI<DLCoach.IRun>('jobs', this.serverSettings, {
+      method: 'POST',
+      body: JSON.stringify(spec)
+    });
+  }
+
+  cancel(id: string): Promise<DLCoach.IRun> {
+    return requestAPI<DLCoach.IRun>(`jobs/${id}/cancel`, this.serverSettings, {
+      method: 'POST'
+    });
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await requestAPI<void>(`runs/${id}`, this.serverSettings, {
+      method: 'DELETE'
+    });
+  }
+
+  async events(id: string, after: number): Promise<DLCoach.IEvent[]> {
+    const reply = await requestAPI<{ events: DLCoach.IEvent[] }>(
+      `runs/${id}/events?after=${after}`,
+      this.serverSettings
+    );
+    return reply.events;
+  }
+
+  /** The URL of the push channel (a websocket) for all runs. */
+  streamUrl(): string {
+    return URLExt.join(this.serverSettings.wsUrl, API_NAMESPACE, 'stream');
+  }
 }

@@ -18,6 +18,7 @@ import { modePlugin } from './mode/plugin';
 import { CoachPanel } from './panel';
 import { SystemModel } from './system/model';
 import { SystemView } from './system/view';
+import { trainingPlugin } from './training/plugin';
 import { CommandIDs, ICoachPanel } from './tokens';
 
 const PLUGIN_ID = 'jupyterlab-dlcoach:plugin';
@@ -119,4 +120,10 @@ const systemPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [panelPlugin, systemPlugin, modePlugin, glossaryPlugin];
+export default [
+  panelPlugin,
+  systemPlugin,
+  modePlugin,
+  glossaryPlugin,
+  trainingPlugin
+];

@@ -21,4 +21,134 @@ export namespace DLCoach {
     message: string;
     field?: string;
   }
+
+  /** `labels` of a job spec: where each image's label comes from. */
+  export type Labels =
+    | { from: 'folder' }
+    | { from: 'filename'; pattern: string }
+    | { from: 'csv'; file: string; column: string; fn_column?: string };
+
+  /** What `POST jobs` takes (jupyterlab_dlcoach/models.py `JobSpec`); omitted fields take defaults. */
+  export interface IJobSpec {
+    dataset: string;
+    labels?: Labels;
+    arch?: string;
+    pretrained?: boolean;
+    epochs?: number;
+    freeze_epochs?: number;
+    lr?: number | null;
+    batch_size?: number;
+    image_size?: number;
+    valid_pct?: number;
+    seed?: number;
+    device?: string;
+    precision?: 'auto' | 'fp32' | 'fp16' | 'bf16';
+    num_workers?: number | null;
+    name?: string;
+  }
+
+  export type RunState =
+    'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+  export interface IProgress {
+    phase: Phase;
+    epoch: number;
+    epochs: number;
+    batch: number;
+    batches: number;
+    eta_s: number | null;
+  }
+
+  export interface IRunError {
+    kind: string;
+    message: string;
+    advice: string;
+  }
+
+  /** A server job (`kind: "job"`) or a notebook run (`kind: "notebook"`). */
+  export interface IRun {
+    id: string;
+    kind: 'job' | 'notebook';
+    name: string;
+    spec: IJobSpec | null;
+    state: RunState;
+    created: number;
+    started: number | null;
+    ended: number | null;
+    device: string | null;
+    progress: IProgress | null;
+    error: IRunError | null;
+    result: { [key: string]: unknown } | null;
+    pid: number | null;
+    pid_started: number | null;
+    exit_code: number | null;
+    signal: string | null;
+    cancel_requested: boolean;
+    position: number | null;
+  }
+
+  export type Phase = 'frozen' | 'unfrozen' | 'fit';
+
+  interface IEventBase {
+    seq: number;
+    run_id: string;
+    time: number;
+  }
+
+  export interface IBatchEvent extends IEventBase {
+    type: 'batch';
+    phase: Phase;
+    epoch: number;
+    iter: number;
+    loss: number;
+    smooth_loss: number;
+    lr: number;
+  }
+
+  export interface IEpochEvent extends IEventBase {
+    type: 'epoch';
+    phase: Phase;
+    epoch: number;
+    train_loss: number | null;
+    valid_loss: number | null;
+    metrics: { [name: string]: number | null };
+    seconds: number;
+  }
+
+  export interface IWarningEvent extends IEventBase {
+    type: 'warning';
+    kind: string;
+    epoch: number;
+    message: string;
+    advice: string;
+    terms: string[];
+  }
+
+  export interface IStateEvent extends IEventBase {
+    type: 'state';
+    state: RunState;
+    error?: IRunError | null;
+  }
+
+  export type IEvent = IBatchEvent | IEpochEvent | IWarningEvent | IStateEvent;
+
+  export interface IInspection {
+    path: string;
+    layout: 'folders' | 'filename' | 'csv' | 'unknown';
+    classes: { name: string; count: number }[];
+    images: number;
+    problems: {
+      kind: string;
+      message: string;
+      advice: string;
+      severity?: string;
+    }[];
+  }
+
+  /** Messages of the push channel (`GET stream`, a websocket). */
+  export type StreamMessage =
+    | { type: 'runs'; runs: IRun[] }
+    | { type: 'run'; run: IRun }
+    | { type: 'events'; run_id: string; events: IEvent[] }
+    | { type: 'deleted'; run_id: string };
 }

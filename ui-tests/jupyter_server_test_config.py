@@ -4,6 +4,7 @@ Never use this configuration in production: it opens the server without a token 
 JupyterLab's JavaScript objects on `window` for the tests.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)
 
+c.ServerApp.port = int(os.environ.get("GALATA_PORT", "8888"))
 # jupyter_server refuses to run as root unless told; CI machines run as root.
 c.ServerApp.allow_root = True
 # Each test run gets its own run store, so results never leak between runs.

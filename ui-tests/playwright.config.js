@@ -6,6 +6,9 @@
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
+// GALATA_PORT lets two test runs (e.g. two developers on one machine) use their own servers.
+const port = process.env.GALATA_PORT || '8888';
+
 module.exports = {
   ...baseConfig,
   timeout: 90 * 1000,
@@ -14,6 +17,7 @@ module.exports = {
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${port}`,
     video: 'off',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -27,7 +31,7 @@ module.exports = {
   },
   webServer: {
     command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${port}/lab`,
     timeout: 180 * 1000,
     reuseExistingServer: !process.env.CI
   }

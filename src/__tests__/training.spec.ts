@@ -1,0 +1,222 @@
+import { Signal } from '@lumino/signaling';
+
+import { CoachAPI } from '../api';
+import { DLCoach } from '../models';
+import { chartData, formatEta, fractionDone } from '../training/chartData';
+import { StreamConnection } from '../training/connection';
+import { RunsModel } from '../training/runs';
+
+const RUN = 'aaaaaaaaaaaa';
+
+function batch(
+  seq: number,
+  epoch: number,
+  smooth: number,
+  phase: DLCoach.Phase = 'frozen'
+) {
+  return {
+    seq,
+    run_id: RUN,
+    time: seq,
+    type: 'batch',
+    phase,
+    epoch,
+    iter: seq,
+    loss: smooth,
+    smooth_loss: smooth,
+    lr: 0.001
+  } as DLCoach.IBatchEvent;
+}
+
+function epoch(
+  seq: number,
+  n: number,
+  train: number,
+  valid: number,
+  error: number,
+  phase: DLCoach.Phase = 'frozen'
+) {
+  return {
+    seq,
+    run_id: RUN,
+    time: seq,
+    type: 'epoch',
+    phase,
+    epoch: n,
+    train_loss: train,
+    valid_loss: valid,
+    metrics: { error_rate: error },
+    seconds: 1
+  } as DLCoach.IEpochEvent;
+}
+
+function warning(seq: number, n: number, kind: string) {
+  return {
+    seq,
+    run_id: RUN,
+    time: seq,
+    type: 'warning',
+    kind,
+    epoch: n,
+    message: 'm',
+    advice: 'a',
+    terms: []
+  } as DLCoach.IWarningEvent;
+}
+
+describe('chartData', () => {
+  it('places batches inside their epoch and epoch numbers at its end', () => {
+    const data = chartData([
+      batch(1, 0, 2.0),
+      batch(2, 0, 1.5),
+      epoch(3, 0, 1.5, 1.2, 0.5),
+      batch(4, 1, 1.0, 'unfrozen'),
+      batch(5, 1, 0.8, 'unfrozen'),
+      epoch(6, 1, 0.8, 1.4, 0.4, 'unfrozen'),
+      warning(7, 1, 'overfitting')
+    ]);
+    expect(data.x).toEqual([0.5, 1, 1.5, 2]);
+    expect(data.smoothLoss).toEqual([2.0, 1.5, 1.0, 0.8]);
+    expect(data.trainLoss).toEqual([null, 1.5, null, 0.8]);
+    expect(data.validLoss).toEqual([null, 1.2, null, 1.4]);
+    expect(data.errorRate).toEqual([null, 0.5, null, 0.4]);
+    expect(data.unfreezeAt).toBe(1);
+    expect(data.overfitAt).toBe(2);
+    expect(data.epochs).toBe(2);
+  });
+
+  it('spreads the batches of the epoch in progress over its expected length', () => {
+    const data = chartData([batch(1, 0, 2.0), batch(2, 0, 1.8)], 4);
+    expect(data.x).toEqual([0.25, 0.5]);
+    expect(data.unfreezeAt).toBeNull();
+    expect(data.overfitAt).toBeNull();
+  });
+
+  it('drops values that cannot be drawn', () => {
+    const data = chartData([epoch(1, 0, NaN, Infinity, 0.5)]);
+    expect(data.trainLoss).toEqual([null]);
+    expect(data.validLoss).toEqual([null]);
+    expect(data.errorRate).toEqual([0.5]);
+  });
+
+  it('keeps the first overfitting warning only, and ignores other kinds', () => {
+    const data = chartData([
+      warning(1, 0, 'valid_loss_rising'),
+      warning(2, 2, 'overfitting')
+    ]);
+    expect(data.overfitAt).toBe(3);
+  });
+});
+
+describe('formatEta and fractionDone', () => {
+  it('formats seconds for a learner', () => {
+    expect(formatEta(null)).toBeNull();
+    expect(formatEta(42.4)).toBe('42 s');
+    expect(formatEta(65)).toBe('1 min 05 s');
+  });
+
+  it('measures progress over all epochs', () => {
+    expect(fractionDone(null)).toBe(0);
+    const progress = {
+      phase: 'unfrozen' as DLCoach.Phase,
+      epoch: 1,
+      epochs: 2,
+      batch: 2,
+      batches: 4,
+      eta_s: 3
+    };
+    expect(fractionDone(progress)).toBeCloseTo(0.75);
+  });
+});
+
+class FakeConnection {
+  received = new Signal<this, DLCoach.StreamMessage>(this);
+  connectionChanged = new Signal<this, boolean>(this);
+  dispose(): void {
+    Signal.clearData(this);
+  }
+}
+
+function run(id: string, created: number): DLCoach.IRun {
+  return {
+    id,
+    kind: 'job',
+    name: id,
+    spec: { dataset: 'shapes' },
+    state: 'running',
+    created,
+    started: created,
+    ended: null,
+    device: 'cpu',
+    progress: null,
+    error: null,
+    result: null,
+    pid: 1,
+    pid_started: 1,
+    exit_code: null,
+    signal: null,
+    cancel_requested: false,
+    position: null
+  };
+}
+
+describe('RunsModel', () => {
+  function setup(stored: DLCoach.IEvent[]) {
+    const calls: number[] = [];
+    const api = {
+      events: async (_id: string, after: number) => {
+        calls.push(after);
+        return stored.filter(e => e.seq > after);
+      },
+      serverSettings: {}
+    } as unknown as CoachAPI;
+    const connection = new FakeConnection();
+    const model = new RunsModel(api, connection as unknown as StreamConnection);
+    return { model, connection, calls };
+  }
+
+  const flush = () => new Promise(resolve => setTimeout(resolve, 0));
+
+  it('selects the newest run, loads its history, then appends live events once', async () => {
+    const stored = [batch(1, 0, 2.0), batch(2, 0, 1.9)];
+    const { model } = setup(stored);
+    model.handle({ type: 'runs', runs: [run('old', 1), run(RUN, 2)] });
+    await flush();
+    expect(model.selected?.id).toBe(RUN);
+    expect(model.events.map(e => e.seq)).toEqual([1, 2]);
+
+    // A live message that overlaps what REST gave: nothing is doubled.
+    model.handle({
+      type: 'events',
+      run_id: RUN,
+      events: [batch(2, 0, 1.9), batch(3, 0, 1.7)]
+    });
+    expect(model.events.map(e => e.seq)).toEqual([1, 2, 3]);
+    // Events of another run are not mixed in.
+    model.handle({ type: 'events', run_id: 'old', events: [batch(4, 0, 1.0)] });
+    expect(model.events.map(e => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('asks REST for what follows its last event when a live message skips ahead', async () => {
+    const stored = [batch(1, 0, 2.0)];
+    const { model, calls } = setup(stored);
+    model.handle({ type: 'runs', runs: [run(RUN, 2)] });
+    await flush();
+    stored.push(batch(2, 0, 1.9), batch(3, 0, 1.8));
+    model.handle({ type: 'events', run_id: RUN, events: [batch(3, 0, 1.8)] });
+    await flush();
+    expect(calls).toEqual([0, 1]);
+    expect(model.events.map(e => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('updates and forgets runs from push messages', async () => {
+    const { model } = setup([]);
+    model.handle({ type: 'runs', runs: [run(RUN, 2)] });
+    await flush();
+    model.handle({ type: 'run', run: { ...run(RUN, 2), state: 'completed' } });
+    expect(model.runs[0].state).toBe('completed');
+    model.handle({ type: 'deleted', run_id: RUN });
+    expect(model.runs).toEqual([]);
+    expect(model.selected).toBeNull();
+  });
+});

@@ -1,0 +1,80 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+import { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { DLCoach } from '../models';
+
+/**
+ * The push channel (`GET stream`, a websocket), kept open by a lumino Poll: the poll's factory opens a
+ * socket and its promise rejects when the socket closes, so the poll reconnects with backoff.
+ */
+export class StreamConnection implements IDisposable {
+  constructor(url: string, serverSettings: ServerConnection.ISettings) {
+    this._url = url;
+    this._settings = serverSettings;
+    this._poll = new Poll({
+      factory: () => this._connect(),
+      frequency: { interval: 1000, backoff: true, max: 30 * 1000 },
+      name: 'jupyterlab-dlcoach:stream',
+      standby: 'never'
+    });
+  }
+
+  /** Every message the server pushes. */
+  get received(): ISignal<this, DLCoach.StreamMessage> {
+    return this._received;
+  }
+
+  /** Emitted with true on each (re)connection and false when a connection drops. */
+  get connectionChanged(): ISignal<this, boolean> {
+    return this._connectionChanged;
+  }
+
+  get isDisposed(): boolean {
+    return this._poll.isDisposed;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._poll.dispose();
+    this._socket?.close();
+    Signal.clearData(this);
+  }
+
+  private _connect(): Promise<void> {
+    return new Promise<void>((_, reject) => {
+      let url = this._url;
+      const { token, appendToken } = this._settings;
+      if (appendToken && token) {
+        url += URLExt.objectToQueryString({ token });
+      }
+      const socket = new this._settings.WebSocket(url);
+      this._socket = socket;
+      socket.onopen = () => this._connectionChanged.emit(true);
+      socket.onmessage = (message: MessageEvent) => {
+        try {
+          this._received.emit(
+            JSON.parse(message.data) as DLCoach.StreamMessage
+          );
+        } catch (reason) {
+          console.error('DL Coach: a push message was not JSON.', reason);
+        }
+      };
+      socket.onclose = () => {
+        this._connectionChanged.emit(false);
+        reject(new Error('The DL Coach push channel closed.'));
+      };
+    });
+  }
+
+  private _url: string;
+  private _settings: ServerConnection.ISettings;
+  private _poll: Poll;
+  private _socket: WebSocket | null = null;
+  private _received = new Signal<this, DLCoach.StreamMessage>(this);
+  private _connectionChanged = new Signal<this, boolean>(this);
+}

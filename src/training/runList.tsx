@@ -1,0 +1,271 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
+import * as React from 'react';
+
+import { TermLink } from '../glossary/termLink';
+import { DLCoach } from '../models';
+import { formatEta, fractionDone } from './chartData';
+import { ACTIVE_STATES, RunsModel } from './runs';
+
+interface IProps {
+  runs: RunsModel;
+  trans: TranslationBundle;
+  commands: CommandRegistry;
+}
+
+function stateLabel(run: DLCoach.IRun, trans: TranslationBundle): string {
+  switch (run.state) {
+    case 'queued':
+      return trans.__('queued (#%1)', run.position ?? '?');
+    case 'running':
+      return run.cancel_requested ? trans.__('stopping') : trans.__('running');
+    case 'completed':
+      return trans.__('completed');
+    case 'failed':
+      return trans.__('failed');
+    case 'cancelled':
+      return trans.__('cancelled');
+    case 'interrupted':
+      return trans.__('interrupted');
+  }
+}
+
+function RunRow(
+  props: IProps & { run: DLCoach.IRun; selected: boolean }
+): React.ReactElement {
+  const { run, runs, trans, selected } = props;
+  const active = ACTIVE_STATES.includes(run.state);
+  const done = fractionDone(run.progress);
+  const eta = formatEta(run.progress?.eta_s);
+  return (
+    <li
+      className={`jp-DLCoach-run${selected ? ' jp-mod-selected' : ''}`}
+      data-run-id={run.id}
+      data-state={run.state}
+    >
+      <button
+        type="button"
+        className="jp-DLCoach-runSelect"
+        aria-pressed={selected}
+        onClick={() => void runs.select(run.id)}
+      >
+        <span className="jp-DLCoach-runName">{run.name}</span>
+        <span className="jp-DLCoach-runMeta">
+          <span className="jp-DLCoach-runKind">
+            {run.kind === 'notebook' ? trans.__('notebook') : trans.__('job')}
+          </span>
+          <span className={`jp-DLCoach-state jp-DLCoach-state-${run.state}`}>
+            {stateLabel(run, trans)}
+          </span>
+        </span>
+      </button>
+      {run.state === 'running' && (
+        <div className="jp-DLCoach-progressRow">
+          <progress
+            className="jp-DLCoach-progress"
+            max={1}
+            value={done}
+            aria-label={trans.__('Training progress')}
+          />
+          <span className="jp-DLCoach-progressText">
+            {run.progress
+              ? trans.__(
+                  'epoch %1 of %2 · %3%',
+                  run.progress.epoch + 1,
+                  run.progress.epochs,
+                  Math.round(done * 100)
+                )
+              : trans.__('starting…')}
+            {eta ? ` · ${trans.__('about %1 left', eta)}` : ''}
+          </span>
+        </div>
+      )}
+      <div className="jp-DLCoach-runActions">
+        {active && run.kind === 'job' && !run.cancel_requested && (
+          <button
+            type="button"
+            className="jp-mod-styled jp-DLCoach-cancel"
+            onClick={() => void runs.cancel(run.id)}
+          >
+            {trans.__('Stop')}
+          </button>
+        )}
+        {!active && (
+          <button
+            type="button"
+            className="jp-mod-styled jp-DLCoach-delete"
+            onClick={() => void runs.remove(run.id)}
+            title={trans.__('Forget this run and its files')}
+          >
+            {trans.__('Delete')}
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** What the selected run is, in the lesson's words and the learner's own numbers. */
+function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
+  const { run, trans, commands } = props;
+  const spec = run.spec;
+  const result = run.result as { error_rate?: number } | null;
+  return (
+    <div className="jp-DLCoach-runSummary">
+      <p className="jp-DLCoach-device">
+        {run.device
+          ? run.device.startsWith('cuda')
+            ? trans.__('Training on the GPU: %1', run.device)
+            : trans.__('Training on the CPU (no GPU).')
+          : ''}
+      </p>
+      {spec && (
+        <p>
+          <TermLink term="fine-tune" commands={commands}>
+            {trans.__('Fine-tuning')}
+          </TermLink>
+          {trans.__(' a %1 (', spec.arch ?? 'resnet34')}
+          <TermLink term="architecture" commands={commands}>
+            {trans.__('architecture')}
+          </TermLink>
+          {trans.__(
+            ') for %1 epochs: %2 with the body frozen, then %3 with every layer training. ',
+            (spec.freeze_epochs ?? 1) + (spec.epochs ?? 3),
+            spec.freeze_epochs ?? 1,
+            spec.epochs ?? 3
+          )}
+          {trans.__(
+            '%1% of the images are the ',
+            Math.round((spec.valid_pct ?? 0.2) * 100)
+          )}
+          <TermLink term="validation-set" commands={commands}>
+            {trans.__('validation set')}
+          </TermLink>
+          {trans.__('; the ')}
+          <TermLink term="metric" commands={commands}>
+            {trans.__('metric')}
+          </TermLink>
+          {trans.__(' is the error rate.')}
+        </p>
+      )}
+      {typeof result?.error_rate === 'number' && (
+        <p className="jp-DLCoach-result">
+          {trans.__(
+            'Finished: the model gets %1% of the validation images wrong.',
+            (result.error_rate * 100).toFixed(1)
+          )}
+        </p>
+      )}
+      {run.error && (
+        <div className="jp-DLCoach-runError" role="alert">
+          <p className="jp-DLCoach-error">{run.error.message}</p>
+          <p>{run.error.advice}</p>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Warnings(props: IProps): React.ReactElement | null {
+  const { runs, trans, commands } = props;
+  const warnings = runs.warnings;
+  if (warnings.length === 0) {
+    return null;
+  }
+  return (
+    <ul
+      className="jp-DLCoach-warnings"
+      aria-label={trans.__('What the curves say')}
+    >
+      {warnings.map(w => (
+        <li key={w.seq} className="jp-DLCoach-warning" data-kind={w.kind}>
+          <span className="jp-DLCoach-warningIcon" aria-hidden="true">
+            ⚠
+          </span>
+          <div>
+            <p>
+              <strong>{trans.__('Epoch %1: ', w.epoch + 1)}</strong>
+              {w.message}
+            </p>
+            <p className="jp-DLCoach-advice">{w.advice}</p>
+            {w.terms.length > 0 && (
+              <p className="jp-DLCoach-terms">
+                {trans.__('Words used: ')}
+                {w.terms.map(term => (
+                  <TermLink key={term} term={term} commands={commands}>
+                    {term}
+                  </TermLink>
+                ))}
+              </p>
+            )}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The list of runs (jobs and notebook runs), newest first. */
+export class RunListView extends ReactWidget {
+  constructor(private _props: IProps) {
+    super();
+    this.addClass('jp-DLCoach-runList');
+  }
+
+  protected render(): React.ReactElement {
+    const { runs, trans } = this._props;
+    return (
+      <UseSignal signal={runs.changed}>
+        {() => {
+          const list = runs.runs;
+          const selected = runs.selected;
+          return (
+            <>
+              {!runs.connected && (
+                <p className="jp-DLCoach-muted" role="status">
+                  {trans.__('Connecting to the server for live updates…')}
+                </p>
+              )}
+              {list.length === 0 ? (
+                <p className="jp-DLCoach-muted">
+                  {trans.__(
+                    'No runs yet. Train above, or use CoachCallback() in a notebook.'
+                  )}
+                </p>
+              ) : (
+                <ul className="jp-DLCoach-runs">
+                  {list.map(run => (
+                    <RunRow
+                      key={run.id}
+                      {...this._props}
+                      run={run}
+                      selected={run.id === selected?.id}
+                    />
+                  ))}
+                </ul>
+              )}
+              {selected && <RunSummary {...this._props} run={selected} />}
+            </>
+          );
+        }}
+      </UseSignal>
+    );
+  }
+}
+
+/** The coach's plain-words warnings about the selected run's curves. */
+export class WarningsView extends ReactWidget {
+  constructor(private _props: IProps) {
+    super();
+    this.addClass('jp-DLCoach-warningsView');
+  }
+
+  protected render(): React.ReactElement {
+    return (
+      <UseSignal signal={this._props.runs.changed}>
+        {() => <Warnings {...this._props} />}
+      </UseSignal>
+    );
+  }
+}

@@ -1,0 +1,194 @@
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { CoachAPI } from '../api';
+import { DLCoach } from '../models';
+import { StreamConnection } from './connection';
+
+export const ACTIVE_STATES: DLCoach.RunState[] = ['queued', 'running'];
+
+/**
+ * Every run (server jobs and notebook runs) and the events of the selected one, kept current by the
+ * push channel. History comes by REST (`events?after=SEQ`); live events are appended only when their
+ * seq follows the last one held, and a gap is filled by REST, so nothing is missed or doubled, even
+ * across reconnects.
+ */
+export class RunsModel implements IDisposable {
+  constructor(api: CoachAPI, connection?: StreamConnection) {
+    this._api = api;
+    this._connection =
+      connection ?? new StreamConnection(api.streamUrl(), api.serverSettings);
+    this._connection.received.connect((_, message) => this.handle(message));
+    this._connection.connectionChanged.connect((_, connected) => {
+      this._connected = connected;
+      this._changed.emit();
+    });
+  }
+
+  /** Emitted whenever runs, the selection, its events or the connection change. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get connected(): boolean {
+    return this._connected;
+  }
+
+  /** Newest first. */
+  get runs(): DLCoach.IRun[] {
+    return [...this._runs.values()].sort((a, b) => b.created - a.created);
+  }
+
+  get selected(): DLCoach.IRun | null {
+    return this._selectedId ? (this._runs.get(this._selectedId) ?? null) : null;
+  }
+
+  get events(): DLCoach.IEvent[] {
+    return this._events;
+  }
+
+  get warnings(): DLCoach.IWarningEvent[] {
+    return this._events.filter(
+      (e): e is DLCoach.IWarningEvent => e.type === 'warning'
+    );
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._connection.dispose();
+    Signal.clearData(this);
+  }
+
+  async select(id: string | null): Promise<void> {
+    if (id === this._selectedId) {
+      return;
+    }
+    this._selectedId = id;
+    this._events = [];
+    this._changed.emit();
+    await this._catchUp();
+  }
+
+  async submit(spec: DLCoach.IJobSpec): Promise<DLCoach.IRun> {
+    const job = await this._api.submit(spec);
+    this._runs.set(job.id, job);
+    await this.select(job.id);
+    return job;
+  }
+
+  async cancel(id: string): Promise<void> {
+    this._upsert(await this._api.cancel(id));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this._api.deleteRun(id);
+    this._forget(id);
+  }
+
+  /** Apply one push message. Public for tests. */
+  handle(message: DLCoach.StreamMessage): void {
+    switch (message.type) {
+      case 'runs':
+        this._runs = new Map(message.runs.map(r => [r.id, r]));
+        if (this._selectedId && !this._runs.has(this._selectedId)) {
+          this._selectedId = null;
+          this._events = [];
+        }
+        if (!this._selectedId && message.runs.length > 0) {
+          void this.select(this.runs[0].id);
+        } else {
+          // A (re)connection: fetch whatever the selected run wrote while we were away.
+          void this._catchUp();
+        }
+        break;
+      case 'run':
+        this._upsert(message.run);
+        break;
+      case 'events':
+        if (message.run_id === this._selectedId) {
+          this._append(message.events);
+        }
+        break;
+      case 'deleted':
+        this._forget(message.run_id);
+        break;
+    }
+    this._changed.emit();
+  }
+
+  private _upsert(run: DLCoach.IRun): void {
+    this._runs.set(run.id, run);
+    this._changed.emit();
+  }
+
+  private _forget(id: string): void {
+    this._runs.delete(id);
+    if (this._selectedId === id) {
+      this._selectedId = null;
+      this._events = [];
+    }
+    this._changed.emit();
+  }
+
+  private get _lastSeq(): number {
+    return this._events.length ? this._events[this._events.length - 1].seq : 0;
+  }
+
+  private _append(events: DLCoach.IEvent[]): void {
+    for (const event of events) {
+      if (event.seq <= this._lastSeq) {
+        continue; // already held
+      }
+      if (event.seq !== this._lastSeq + 1) {
+        void this._catchUp();
+        return;
+      }
+      this._events.push(event);
+    }
+  }
+
+  private async _catchUp(): Promise<void> {
+    if (this._fetching) {
+      // The fetch in flight may predate what we need now (a new selection, a gap): go again after it.
+      this._again = true;
+      return;
+    }
+    this._fetching = true;
+    try {
+      do {
+        this._again = false;
+        const id = this._selectedId;
+        if (!id) {
+          break;
+        }
+        const events = await this._api.events(id, this._lastSeq);
+        if (id === this._selectedId) {
+          this._append(events);
+          this._changed.emit();
+        }
+      } while (this._again);
+    } catch (reason) {
+      console.error('DL Coach: could not fetch the events of a run.', reason);
+    } finally {
+      this._fetching = false;
+    }
+  }
+
+  private _api: CoachAPI;
+  private _connection: StreamConnection;
+  private _connected = false;
+  private _runs = new Map<string, DLCoach.IRun>();
+  private _selectedId: string | null = null;
+  private _events: DLCoach.IEvent[] = [];
+  private _fetching = false;
+  private _again = false;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+}
