@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
@@ -64,6 +65,10 @@ class DLCoachApp(ExtensionApp):
 
     def initialize_settings(self):
         self.store = RunStore(self.db_path)
+        # Kernels started by this server inherit its environment: their CoachCallback then writes to
+        # this store, so notebook runs land in the same history as the server's jobs.
+        self._previous_db_env = os.environ.get("DLCOACH_DB")
+        os.environ["DLCOACH_DB"] = str(Path(self.db_path).resolve())
         self.manager = JobManager(
             self.store,
             self.executor_class(),
@@ -92,3 +97,7 @@ class DLCoachApp(ExtensionApp):
         await self.hub.stop()
         await self.manager.stop()
         self.store.close()
+        if self._previous_db_env is None:
+            os.environ.pop("DLCOACH_DB", None)
+        else:
+            os.environ["DLCOACH_DB"] = self._previous_db_env

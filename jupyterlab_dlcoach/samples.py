@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from .errors import BadInput, Conflict
+from .errors import BadInput, CoachError, Conflict
 
 CLASSES = ("circle", "square", "triangle")
 MARKER = ".dlcoach-sample.json"
@@ -122,3 +122,27 @@ def shapes(path: str | Path = "shapes", **kwargs) -> Path:
 def shapes_noisy(path: str | Path = "shapes-noisy", **kwargs) -> Path:
     """Write the noisy-label shapes sample (it overfits on purpose) to `path` and return it."""
     return write_sample(path, "shapes-noisy", **kwargs)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m jupyterlab_dlcoach.samples DEST [--name shapes-noisy]`: write a sample from a shell."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write a built-in sample image data set.")
+    parser.add_argument("dest", help="folder to write (created if missing)")
+    parser.add_argument("--name", choices=sorted(SAMPLES), default="shapes")
+    parser.add_argument("--per-class", type=int, default=40)
+    parser.add_argument("--image-size", type=int, default=64)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    try:
+        dest = write_sample(
+            args.dest, args.name, per_class=args.per_class, image_size=args.image_size, seed=args.seed
+        )
+    except CoachError as e:
+        parser.exit(2, f"error: {e.message}\n")
+    print(f"Wrote the '{args.name}' sample to {dest}")
+
+
+if __name__ == "__main__":
+    main()
