@@ -50,7 +50,8 @@ export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
           return false;
         }
         panel.activate();
-        // The section sits in the side panel's accordion: expand it if it is collapsed.
+        // The section sits in the side panel's accordion: expand it, and give it at least half of
+        // the height, so that the term is readable next to the other sections.
         const accordion = section.parent;
         if (accordion instanceof AccordionPanel) {
           const index = accordion.widgets.indexOf(section);
@@ -60,6 +61,26 @@ export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
           ) {
             accordion.expand(index);
           }
+          // After the expansion has been laid out; only visible sections share the height.
+          requestAnimationFrame(() => {
+            const sizes = accordion.relativeSizes();
+            const visible = accordion.widgets.map(w => w.isVisible);
+            const others = sizes.reduce(
+              (sum, size, i) => (i !== index && visible[i] ? sum + size : sum),
+              0
+            );
+            if (index >= 0 && sizes[index] < 0.5) {
+              accordion.setRelativeSizes(
+                sizes.map((size, i) =>
+                  i === index
+                    ? 0.6
+                    : visible[i] && others > 0
+                      ? (size / others) * 0.4
+                      : 0
+                )
+              );
+            }
+          });
         }
         return true;
       }

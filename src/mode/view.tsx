@@ -45,6 +45,13 @@ export class ModeView extends VDomRenderer<ModeModel> {
     return (
       <div className="jp-DLCoach-modeBody">
         {this._badge(mode)}
+        {!mode && (
+          <p className="jp-DLCoach-muted">
+            {this._trans.__(
+              'Open a notebook, or create one with File › New › Notebook: this section then shows its mode and the shortcuts you can use.'
+            )}
+          </p>
+        )}
         {mode && this._happenings()}
         {mode && this._explanation(mode)}
         {mode && this._shortcutList(mode)}
