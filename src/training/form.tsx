@@ -71,9 +71,9 @@ function TrainingForm(props: IFormProps): React.ReactElement {
         dataset,
         arch,
         pretrained,
-        epochs: Number(epochs),
-        image_size: Number(imageSize),
-        lr: lr.trim() === '' ? null : Number(lr)
+        epochs: asNumber(epochs),
+        image_size: asNumber(imageSize),
+        lr: lr.trim() === '' ? null : asNumber(lr)
       };
       const job = await runs.submit(spec);
       return trans.__('Submitted "%1": follow it in the list below.', job.name);
@@ -82,18 +82,17 @@ function TrainingForm(props: IFormProps): React.ReactElement {
 
   return (
     <form className="jp-DLCoach-trainForm" onSubmit={train} aria-busy={busy}>
-      <label className="jp-DLCoach-field">
-        <span>{trans.__('Images folder')}</span>
-        <input
-          className="jp-mod-styled jp-DLCoach-dataset"
-          name="dataset"
-          value={dataset}
-          onChange={e => setDataset(e.target.value)}
-          title={trans.__(
+      <Field
+        label={trans.__('Images folder')}
+        name="dataset"
+        value={dataset}
+        onChange={setDataset}
+        input={{
+          title: trans.__(
             'A folder relative to the folder JupyterLab was started in'
-          )}
-        />
-      </label>
+          )
+        }}
+      />
       <div className="jp-DLCoach-buttonRow">
         <button
           type="button"
@@ -139,44 +138,31 @@ function TrainingForm(props: IFormProps): React.ReactElement {
         </select>
       </label>
       <div className="jp-DLCoach-fieldRow">
-        <label className="jp-DLCoach-field">
-          <span>
+        <Field
+          label={
             <TermLink term="epoch" commands={commands}>
               {trans.__('Epochs')}
             </TermLink>
-          </span>
-          <input
-            className="jp-mod-styled"
-            name="epochs"
-            type="number"
-            min={1}
-            max={100}
-            value={epochs}
-            onChange={e => setEpochs(e.target.value)}
-          />
-        </label>
-        <label className="jp-DLCoach-field">
-          <span>{trans.__('Image size (px)')}</span>
-          <input
-            className="jp-mod-styled"
-            name="image_size"
-            type="number"
-            min={16}
-            max={1024}
-            value={imageSize}
-            onChange={e => setImageSize(e.target.value)}
-          />
-        </label>
-        <label className="jp-DLCoach-field">
-          <span>{trans.__('Learning rate')}</span>
-          <input
-            className="jp-mod-styled"
-            name="lr"
-            placeholder={trans.__('automatic')}
-            value={lr}
-            onChange={e => setLr(e.target.value)}
-          />
-        </label>
+          }
+          name="epochs"
+          value={epochs}
+          onChange={setEpochs}
+          input={{ type: 'number', min: 1, max: 100 }}
+        />
+        <Field
+          label={trans.__('Image size (px)')}
+          name="image_size"
+          value={imageSize}
+          onChange={setImageSize}
+          input={{ type: 'number', min: 16, max: 1024 }}
+        />
+        <Field
+          label={trans.__('Learning rate')}
+          name="lr"
+          value={lr}
+          onChange={setLr}
+          input={{ placeholder: trans.__('automatic') }}
+        />
       </div>
       <label className="jp-DLCoach-check">
         <input
@@ -209,6 +195,37 @@ function TrainingForm(props: IFormProps): React.ReactElement {
         </p>
       )}
     </form>
+  );
+}
+
+/**
+ * A field's number, or its text when it is not one, so that the server's answer names the field and
+ * the fix instead of a typo silently becoming a default.
+ */
+function asNumber(text: string): number {
+  const value = Number(text.trim());
+  return (text.trim() === '' || Number.isNaN(value) ? text : value) as number;
+}
+
+/** A labelled text or number input of the form. */
+function Field(props: {
+  label: React.ReactNode;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  input?: React.InputHTMLAttributes<HTMLInputElement>;
+}): React.ReactElement {
+  return (
+    <label className="jp-DLCoach-field">
+      <span>{props.label}</span>
+      <input
+        className="jp-mod-styled"
+        name={props.name}
+        value={props.value}
+        onChange={e => props.onChange(e.target.value)}
+        {...props.input}
+      />
+    </label>
   );
 }
 

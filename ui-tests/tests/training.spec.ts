@@ -34,9 +34,7 @@ test.describe('Training section', () => {
     const folder = `${tmpPath}/shapes`;
 
     await section.locator('input[name="dataset"]').fill(folder);
-    await section
-      .getByRole('button', { name: 'Make sample images' })
-      .click();
+    await section.getByRole('button', { name: 'Make sample images' }).click();
     await expect(section.locator('.jp-DLCoach-inspection')).toContainText(
       '120 images'
     );
@@ -101,6 +99,17 @@ test.describe('Training section', () => {
     await expect(
       section.locator('.jp-DLCoach-trainForm [role="alert"]')
     ).toContainText('does-not-exist');
+    await expect(section.locator('.jp-DLCoach-run')).toHaveCount(0);
+
+    // A typo in a number is refused by name, not silently replaced by a default.
+    await section.locator('input[name="dataset"]').fill(`${tmpPath}/shapes`);
+    await section.getByRole('button', { name: 'Make sample images' }).click();
+    await expect(section.locator('.jp-DLCoach-inspection')).toBeVisible();
+    await section.locator('input[name="lr"]').fill('fast');
+    await section.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect(section.locator('.jp-DLCoach-trainForm [role="alert"]')).toContainText(
+      'lr'
+    );
     await expect(section.locator('.jp-DLCoach-run')).toHaveCount(0);
   });
 });
