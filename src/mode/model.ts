@@ -196,25 +196,32 @@ export class ModeModel extends VDomModel {
     // lumino adds `_luminoEvent` to the arguments of a command run by a key binding.
     const event = (args.args as { _luminoEvent?: { type?: string } })
       ._luminoEvent;
-    if (event?.type === 'keybinding' && ESSENTIAL_COMMANDS.includes(id)) {
-      if (!this._used.has(id)) {
-        this._used.add(id);
-        this._usedChanged.emit();
-      }
+    let changed = false;
+    if (
+      event?.type === 'keybinding' &&
+      ESSENTIAL_COMMANDS.includes(id) &&
+      !this._used.has(id)
+    ) {
+      this._used.add(id);
+      this._usedChanged.emit();
+      changed = true;
     }
-    if (!this._explain || !this._panel) {
-      this.stateChanged.emit();
-      return;
-    }
-    const text = whatHappened(
-      args.id,
-      command => this.formatKeysFor(command),
-      this._trans
-    );
+    const text =
+      this._explain && this._panel
+        ? whatHappened(
+            args.id,
+            command => this.formatKeysFor(command),
+            this._trans
+          )
+        : null;
     if (text) {
       this._happened = { text, serial: ++this._serial };
+      changed = true;
     }
-    this.stateChanged.emit();
+    // Every command of the application passes here: render only when something changed.
+    if (changed) {
+      this.stateChanged.emit();
+    }
   }
 
   private _onNotebookKeydown = (event: KeyboardEvent): void => {

@@ -203,11 +203,7 @@ export class ModeView extends VDomRenderer<ModeModel> {
 
   private _shortcutRow(s: IModeShortcut): React.ReactElement {
     const label =
-      shortcutLabel(s.command, this._trans) ??
-      (this._commands.hasCommand(s.command)
-        ? this._commands.label(s.command)
-        : '') ??
-      s.command;
+      shortcutLabel(s.command, this._trans) ?? this._label(s.command);
     return (
       <tr
         key={s.command}
@@ -219,9 +215,22 @@ export class ModeView extends VDomRenderer<ModeModel> {
             <Keys key={i} keys={keys} />
           ))}
         </td>
-        <td className="jp-DLCoach-shortcutLabel">{label || s.command}</td>
+        <td className="jp-DLCoach-shortcutLabel">{label}</td>
       </tr>
     );
+  }
+
+  /** JupyterLab's own label for a command, or its id when it has none. */
+  private _label(command: string): string {
+    try {
+      return (
+        (this._commands.hasCommand(command) && this._commands.label(command)) ||
+        command
+      );
+    } catch {
+      // Some labels need arguments that a shortcut list cannot give.
+      return command;
+    }
   }
 
   private _progress(): React.ReactElement | null {
