@@ -232,6 +232,50 @@ test.describe('Mode coach', () => {
     await expect(row.locator('kbd')).toHaveText(['B']);
   });
 
+  test('settings: all hints, no explanations, hidden section', async ({
+    page
+  }) => {
+    await openPanel(page);
+    await page.notebook.createNew('settings.ipynb');
+    await focusCell(page, 0);
+    const section = page.locator(SECTION);
+    const setModeSetting = (key: string, value: unknown) =>
+      page.evaluate(
+        async ([key, value]) => {
+          const registry = await window.galata.getPlugin(
+            '@jupyterlab/apputils-extension:settings'
+          );
+          await registry!.set(
+            'jupyterlab-dlcoach:mode',
+            key as string,
+            value as any
+          );
+        },
+        [key, value]
+      );
+
+    await setModeSetting('hints', 'all');
+    await expect(section.locator('.jp-DLCoach-showAll')).toHaveAttribute(
+      'aria-expanded',
+      'true'
+    );
+    await expect(
+      section.locator('tr[data-command="notebook:move-cursor-down"]')
+    ).toBeVisible();
+
+    await setModeSetting('explainActions', false);
+    await page.keyboard.press('b');
+    await expect(
+      page.locator('.jp-NotebookPanel:visible .jp-Cell')
+    ).toHaveCount(2);
+    await expect(section.locator('.jp-DLCoach-happenedHint')).toHaveCount(0);
+
+    await setModeSetting('showSection', false);
+    await expect(section).toBeHidden();
+    await setModeSetting('showSection', true);
+    await expect(section).toBeVisible();
+  });
+
   test('D D says how to undo, and Z brings the cell back', async ({ page }) => {
     await openPanel(page);
     await onlyModeSection(page);
