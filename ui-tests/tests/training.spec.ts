@@ -107,9 +107,9 @@ test.describe('Training section', () => {
     await expect(section.locator('.jp-DLCoach-inspection')).toBeVisible();
     await section.locator('input[name="lr"]').fill('fast');
     await section.getByRole('button', { name: 'Train', exact: true }).click();
-    await expect(section.locator('.jp-DLCoach-trainForm [role="alert"]')).toContainText(
-      'lr'
-    );
+    await expect(
+      section.locator('.jp-DLCoach-trainForm [role="alert"]')
+    ).toContainText('lr');
     await expect(section.locator('.jp-DLCoach-run')).toHaveCount(0);
   });
 });
