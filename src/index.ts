@@ -20,6 +20,7 @@ import { SystemModel } from './system/model';
 import { SystemView } from './system/view';
 import { trainingPlugin } from './training/plugin';
 import { CommandIDs, ICoachPanel } from './tokens';
+import { followSettings } from './settings';
 
 const PLUGIN_ID = 'jupyterlab-dlcoach:plugin';
 
@@ -101,22 +102,9 @@ const systemPlugin: JupyterFrontEndPlugin<void> = {
     });
     void model.refresh();
 
-    if (settingRegistry) {
-      settingRegistry
-        .load(PLUGIN_ID)
-        .then(settings => {
-          const apply = () => {
-            section.setHidden(
-              !(settings.get('showSystem').composite as boolean)
-            );
-          };
-          settings.changed.connect(apply);
-          apply();
-        })
-        .catch(reason => {
-          console.error('DL Coach: could not load its settings.', reason);
-        });
-    }
+    followSettings(settingRegistry, PLUGIN_ID, settings => {
+      section.setHidden(!(settings.get('showSystem').composite as boolean));
+    });
   }
 };
 

@@ -12,6 +12,7 @@ import { CommandIDs, ICoachPanel, IGlossary } from '../tokens';
 import { GlossaryModel } from './model';
 import { glossaryTerms } from './terms';
 import { GlossaryView } from './view';
+import { followSettings } from '../settings';
 
 const PLUGIN_ID = 'jupyterlab-dlcoach:glossary';
 
@@ -115,25 +116,9 @@ export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
       category: trans.__('DL Coach')
     });
 
-    if (settingRegistry) {
-      settingRegistry
-        .load(PLUGIN_ID)
-        .then(settings => {
-          const apply = () => {
-            section.setHidden(
-              !(settings.get('showSection').composite as boolean)
-            );
-          };
-          settings.changed.connect(apply);
-          apply();
-        })
-        .catch(reason => {
-          console.error(
-            'DL Coach: could not load the glossary settings.',
-            reason
-          );
-        });
-    }
+    followSettings(settingRegistry, PLUGIN_ID, settings => {
+      section.setHidden(!(settings.get('showSection').composite as boolean));
+    });
     return glossary;
   }
 };

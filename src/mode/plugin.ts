@@ -13,6 +13,7 @@ import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { CommandIDs, ICoachPanel } from '../tokens';
 import { ModeModel } from './model';
 import { ModeView } from './view';
+import { followSettings } from '../settings';
 
 const PLUGIN_ID = 'jupyterlab-dlcoach:mode';
 const STATE_KEY = 'jupyterlab-dlcoach:mode-progress';
@@ -94,28 +95,11 @@ export const modePlugin: JupyterFrontEndPlugin<void> = {
         });
     }
 
-    if (settingRegistry) {
-      settingRegistry
-        .load(PLUGIN_ID)
-        .then(settings => {
-          const apply = () => {
-            section.setHidden(
-              !(settings.get('showSection').composite as boolean)
-            );
-            model.showAll = settings.get('hints').composite === 'all';
-            model.explain = settings.get('explainActions').composite as boolean;
-            model.showProgress = settings.get('showProgress')
-              .composite as boolean;
-          };
-          settings.changed.connect(apply);
-          apply();
-        })
-        .catch(reason => {
-          console.error(
-            'DL Coach: could not load the mode coach settings.',
-            reason
-          );
-        });
-    }
+    followSettings(settingRegistry, PLUGIN_ID, settings => {
+      section.setHidden(!(settings.get('showSection').composite as boolean));
+      model.showAll = settings.get('hints').composite === 'all';
+      model.explain = settings.get('explainActions').composite as boolean;
+      model.showProgress = settings.get('showProgress').composite as boolean;
+    });
   }
 };

@@ -14,6 +14,7 @@ import { chartData } from './chartData';
 import { TrainingFormView } from './form';
 import { RunListView, WarningsView } from './runList';
 import { RunsModel } from './runs';
+import { followSettings } from '../settings';
 
 const SETTINGS_ID = 'jupyterlab-dlcoach:plugin';
 
@@ -61,21 +62,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     });
     themes?.themeChanged.connect(() => chart.refreshTheme());
 
-    if (settingRegistry) {
-      settingRegistry
-        .load(SETTINGS_ID)
-        .then(settings => {
-          const apply = () => {
-            section.setHidden(
-              !(settings.get('showTraining').composite as boolean)
-            );
-          };
-          settings.changed.connect(apply);
-          apply();
-        })
-        .catch(reason => {
-          console.error('DL Coach: could not load its settings.', reason);
-        });
-    }
+    followSettings(settingRegistry, SETTINGS_ID, settings => {
+      section.setHidden(!(settings.get('showTraining').composite as boolean));
+    });
   }
 };
