@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,23 +38,24 @@ class TrainerHandle:
     popen: subprocess.Popen | None = field(default=None, repr=False)
 
 
-class Executor:
+class Executor(ABC):
     """The interface the job manager uses. Subclass it and set ``DLCoachApp.executor_class``."""
 
+    @abstractmethod
     def spawn(self, run_id: str, db_path: str, root_dir: str) -> TrainerHandle:
-        raise NotImplementedError
+        """Start the trainer command for ``run_id``."""
 
+    @abstractmethod
     def attach(self, run_id: str, pid: int, pid_started: float | None) -> TrainerHandle | None:
         """Find a trainer left running by an earlier server; None when it is gone."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def wait(self, handle: TrainerHandle) -> tuple[int | None, str | None]:
         """Wait for the trainer to end: (exit code, signal name); (None, None) when unknowable."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def terminate(self, handle: TrainerHandle, grace_s: float) -> None:
         """Ask the trainer to stop, then force it after ``grace_s`` seconds."""
-        raise NotImplementedError
 
 
 def trainer_command(run_id: str, db_path: str, root_dir: str) -> list[str]:
