@@ -60,3 +60,24 @@ test.describe('DL Coach panel', () => {
     await expect(page.locator(PANEL)).toBeVisible();
   });
 });
+
+test.describe('README picture', () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test('JupyterLab with a notebook and the coach panel', async ({ page }) => {
+    await page.notebook.createNew('lesson1.ipynb');
+    await page.notebook.setCell(0, 'code', 'from fastai.vision.all import *');
+    await page.notebook.addCell(
+      'code',
+      'learn = vision_learner(dls, resnet34, metrics=error_rate)'
+    );
+    await page
+      .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')
+      .click();
+    await page.keyboard.press('Escape');
+    await expect(page.locator('.jp-DLCoach-modeBadge')).toContainText(
+      'Command mode'
+    );
+    await page.screenshot({ path: 'screenshots/lab-with-panel.png' });
+  });
+});
