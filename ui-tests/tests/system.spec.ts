@@ -61,6 +61,21 @@ test.describe('DL Coach panel', () => {
   });
 });
 
+test('the open panel is restored after a reload', async ({ page }) => {
+  await page
+    .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')
+    .click();
+  await expect(page.locator(PANEL)).toBeVisible();
+  // The layout restorer saves the workspace after a short debounce.
+  await page.waitForTimeout(2000);
+  await page.reload();
+  await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
+  await expect(page.locator(PANEL)).toBeVisible();
+  await expect(
+    page.locator('.jp-DLCoach-system .jp-DLCoach-device')
+  ).toBeVisible();
+});
+
 test.describe('README picture', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
 
