@@ -43,7 +43,7 @@ const panelPlugin: JupyterFrontEndPlugin<ICoachPanel> = {
     const trans = translator.load('jupyterlab_dlcoach');
     const panel = new CoachPanel({
       translator,
-      activate: () => app.shell.activateById(panel.id)
+      reveal: () => app.shell.activateById(panel.id)
     });
     app.shell.add(panel, 'left', { rank: 850 });
     restorer?.add(panel, 'jupyterlab-dlcoach');
@@ -52,7 +52,7 @@ const panelPlugin: JupyterFrontEndPlugin<ICoachPanel> = {
       label: trans.__('DL Coach: Open panel'),
       caption: trans.__('Show the DL Coach side panel'),
       describedBy: { args: { type: 'object', properties: {} } },
-      execute: () => panel.activate()
+      execute: () => panel.reveal()
     });
     palette?.addItem({
       command: CommandIDs.openPanel,

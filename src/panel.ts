@@ -1,6 +1,6 @@
 import { ITranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { coachIcon } from './icons';
 import { ICoachPanel } from './tokens';
@@ -16,7 +16,7 @@ export class CoachPanel extends SidePanel implements ICoachPanel {
     this.addClass('jp-DLCoach-panel');
     this.title.icon = coachIcon;
     this.title.caption = trans.__('DL Coach');
-    this._activate = options.activate;
+    this._reveal = options.reveal;
   }
 
   addSection(widget: Widget, rank: number): void {
@@ -27,33 +27,51 @@ export class CoachPanel extends SidePanel implements ICoachPanel {
     this.insertWidget(at, widget);
   }
 
-  /**
-   * Reveal the panel in the shell. This also overrides lumino's `Widget.activate()`, which the
-   * shell calls while revealing it: that inner call must take the plain widget path, or the two
-   * would call each other until the stack overflows (as on restoring a saved layout).
-   */
-  activate(): void {
-    if (this._activating) {
-      super.activate();
-      return;
-    }
-    this._activating = true;
-    try {
-      this._activate();
-    } finally {
-      this._activating = false;
-    }
+  reveal(): void {
+    this._reveal();
   }
 
-  private _activating = false;
+  revealSection(widget: Widget): void {
+    this.reveal();
+    const accordion = this.content;
+    const index = accordion.widgets.indexOf(widget);
+    if (!(accordion instanceof AccordionPanel) || index < 0) {
+      return;
+    }
+    if (!accordion.titles[index].classList.contains('lm-mod-expanded')) {
+      accordion.expand(index);
+    }
+    // After the expansion is laid out: only visible sections share the height.
+    requestAnimationFrame(() => {
+      const sizes = accordion.relativeSizes();
+      if (sizes[index] >= 0.5) {
+        return;
+      }
+      const visible = accordion.widgets.map(w => w.isVisible);
+      const others = sizes.reduce(
+        (sum, size, i) => (i !== index && visible[i] ? sum + size : sum),
+        0
+      );
+      accordion.setRelativeSizes(
+        sizes.map((size, i) =>
+          i === index
+            ? 0.6
+            : visible[i] && others > 0
+              ? (size / others) * 0.4
+              : 0
+        )
+      );
+    });
+  }
+
   private _ranks: number[] = [];
-  private _activate: () => void;
+  private _reveal: () => void;
 }
 
 export namespace CoachPanel {
   export interface IOptions {
     translator: ITranslator;
-    /** Reveal the panel in the shell. */
-    activate: () => void;
+    /** Reveal the panel in the shell (named apart from lumino's Widget.activate, which the shell calls). */
+    reveal: () => void;
   }
 }

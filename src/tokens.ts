@@ -11,7 +11,12 @@ export interface ICoachPanel {
   addSection(widget: Widget, rank: number): void;
 
   /** Show the panel in the left area. */
-  activate(): void;
+  reveal(): void;
+
+  /**
+   * Show the panel with this section expanded and given most of the panel's height.
+   */
+  revealSection(widget: Widget): void;
 }
 
 export const ICoachPanel = new Token<ICoachPanel>(

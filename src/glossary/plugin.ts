@@ -6,7 +6,6 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PanelWithToolbar } from '@jupyterlab/ui-components';
-import { AccordionPanel } from '@lumino/widgets';
 
 import { CommandIDs, ICoachPanel, IGlossary } from '../tokens';
 import { GlossaryModel } from './model';
@@ -50,39 +49,7 @@ export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
         if (!term) {
           return false;
         }
-        panel.activate();
-        // The section sits in the side panel's accordion: expand it, and give it at least half of
-        // the height, so that the term is readable next to the other sections.
-        const accordion = section.parent;
-        if (accordion instanceof AccordionPanel) {
-          const index = accordion.widgets.indexOf(section);
-          if (
-            index >= 0 &&
-            !accordion.titles[index]?.classList.contains('lm-mod-expanded')
-          ) {
-            accordion.expand(index);
-          }
-          // After the expansion has been laid out; only visible sections share the height.
-          requestAnimationFrame(() => {
-            const sizes = accordion.relativeSizes();
-            const visible = accordion.widgets.map(w => w.isVisible);
-            const others = sizes.reduce(
-              (sum, size, i) => (i !== index && visible[i] ? sum + size : sum),
-              0
-            );
-            if (index >= 0 && sizes[index] < 0.5) {
-              accordion.setRelativeSizes(
-                sizes.map((size, i) =>
-                  i === index
-                    ? 0.6
-                    : visible[i] && others > 0
-                      ? (size / others) * 0.4
-                      : 0
-                )
-              );
-            }
-          });
-        }
+        panel.revealSection(section);
         return true;
       }
     };
