@@ -45,6 +45,11 @@ def _err(ep: dict) -> float | None:
     return _num((ep.get("metrics") or {}).get("error_rate"))
 
 
+def _shown(epoch) -> str:
+    """Epochs are counted from 0 in events (as fastai does) and from 1 in what a learner reads."""
+    return str(epoch + 1) if isinstance(epoch, int) else "?"
+
+
 def _warning(kind: str, epoch, message: str, advice: str, terms: list[str]) -> dict:
     return {"kind": kind, "epoch": epoch, "message": message, "advice": advice, "terms": terms}
 
@@ -54,7 +59,7 @@ def nan_loss_warning(epoch, what: str = "training loss") -> dict:
     return _warning(
         "nan_loss",
         epoch,
-        f"The {what} stopped being a number (NaN or infinity) in epoch {epoch}. The model's numbers "
+        f"The {what} stopped being a number (NaN or infinity) in epoch {_shown(epoch)}. The model's numbers "
         "blew up, and training cannot recover from that, so it was stopped.",
         "Train again with a learning rate about ten times lower (for example lr: 0.0002).",
         ["loss", "learning rate", "epoch"],
@@ -89,7 +94,7 @@ def _diverging(epochs):
             return _warning(
                 "diverging",
                 ep.get("epoch"),
-                f"The training loss grew from {best:.3f} to {tl:.3f} by epoch {ep.get('epoch')}: instead of "
+                f"The training loss grew from {best:.3f} to {tl:.3f} by epoch {_shown(ep.get('epoch'))}: instead of "
                 "learning, the model is getting worse at the training images themselves.",
                 "The learning rate is probably too high: train again with one about ten times lower.",
                 ["loss", "training set", "learning rate", "epoch"],
@@ -129,8 +134,8 @@ def _overfitting(epochs, n_valid):
             return _warning(
                 "overfitting",
                 onset.get("epoch"),
-                f"Overfitting began around epoch {onset.get('epoch')}: the error rate on the validation set "
-                f"went up from {best_err:.3f} (epoch {epochs[b].get('epoch')}) to {e2:.3f}, "
+                f"Overfitting began around epoch {_shown(onset.get('epoch'))}: the error rate on the validation set "
+                f"went up from {best_err:.3f} (epoch {_shown(epochs[b].get('epoch'))}) to {e2:.3f}, "
                 "while the training "
                 "loss kept falling. The model is memorising its training images instead of learning what "
                 "makes each class different.",
@@ -162,7 +167,7 @@ def _valid_loss_rising(epochs, n_valid):
             return _warning(
                 "valid_loss_rising",
                 onset.get("epoch"),
-                f"The validation loss has been rising since epoch {onset.get('epoch')}, "
+                f"The validation loss has been rising since epoch {_shown(onset.get('epoch'))}, "
                 "but the error rate is "
                 "still as good as it has been. The model still picks the right class as often, but it has "
                 "grown over-confident about the pictures it gets wrong. This is not overfitting yet.",

@@ -114,3 +114,9 @@ def test_small_validation_set_widens_the_error_tolerance():
     assert "overfitting" in [w["kind"] for w in assess(epochs)]
     assert "overfitting" not in [w["kind"] for w in assess(epochs, n_valid=36)]
     assert [w["kind"] for w in assess(OVERFITTING, n_valid=100)] == ["overfitting"]
+
+
+def test_messages_count_epochs_from_one_like_the_panel():
+    (w,) = assess(OVERFITTING)
+    # Events count from 0 (as fastai does); a learner reads "epoch 1" for the first one.
+    assert f"around epoch {w['epoch'] + 1}:" in w["message"]
