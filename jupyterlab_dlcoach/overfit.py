@@ -94,8 +94,8 @@ def _diverging(epochs):
             return _warning(
                 "diverging",
                 ep.get("epoch"),
-                f"The training loss grew from {best:.3f} to {tl:.3f} by epoch {_shown(ep.get('epoch'))}: instead of "
-                "learning, the model is getting worse at the training images themselves.",
+                f"The training loss grew from {best:.3f} to {tl:.3f} by epoch {_shown(ep.get('epoch'))}: "
+                "instead of learning, the model is getting worse at the training images themselves.",
                 "The learning rate is probably too high: train again with one about ten times lower.",
                 ["loss", "training set", "learning rate", "epoch"],
             )
@@ -134,11 +134,10 @@ def _overfitting(epochs, n_valid):
             return _warning(
                 "overfitting",
                 onset.get("epoch"),
-                f"Overfitting began around epoch {_shown(onset.get('epoch'))}: the error rate on the validation set "
-                f"went up from {best_err:.3f} (epoch {_shown(epochs[b].get('epoch'))}) to {e2:.3f}, "
-                "while the training "
-                "loss kept falling. The model is memorising its training images instead of learning what "
-                "makes each class different.",
+                f"Overfitting began around epoch {_shown(onset.get('epoch'))}: the error rate on the "
+                f"validation set went up from {best_err:.3f} (epoch {_shown(epochs[b].get('epoch'))}) "
+                f"to {e2:.3f}, while the training loss kept falling. The model is memorising its training "
+                "images instead of learning what makes each class different.",
                 f"Train for fewer epochs (about {b + 1} here), or get more (and more varied) images; "
                 "check for wrong labels, too.",
                 ["overfitting", "validation set", "training set", "loss", "metric", "epoch"],
