@@ -4,7 +4,8 @@
 
 Used in a notebook without a run id, it records a "notebook" run of its own (state included). Used by
 the trainer with the run id of a server job, it only writes events and progress: the server owns that
-job's state.
+job's state. Inside a Jupyter kernel it also shows the run live in the cell's output (`notebook_view`;
+`display=False` turns that off); elsewhere nothing is displayed and ipywidgets is never imported.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import math
 import os
 import sys
 import time
+import warnings
 
 import torch
 from fastai.callback.core import Callback
 from fastai.learner import Recorder
 
-from . import overfit
+from . import notebook_view, overfit
 from .store import RunStore, default_db_path
 from .trainer.checks import device_label
 
@@ -49,12 +51,16 @@ class CoachCallback(Callback):
     order = Recorder.order + 1
     # Validation batches are not charted; skipping them keeps the per-batch cost at zero there.
     run_valid = False
-    # Left out when a learner holding this callback is pickled (learn.export()): a database handle
-    # and device tensors do not belong in a model file.
-    _stateattrs = ("_store", "_losses", "_batches")
+    # Left out when a learner holding this callback is pickled (learn.export()): a database handle,
+    # device tensors and a live widget do not belong in a model file.
+    _stateattrs = ("_store", "_losses", "_batches", "_view")
 
     def __init__(
-        self, run_id: str | None = None, db_path: str | os.PathLike | None = None, name: str | None = None
+        self,
+        run_id: str | None = None,
+        db_path: str | os.PathLike | None = None,
+        name: str | None = None,
+        display: bool = True,
     ):
         # Attribute names avoid the Learner's own (epoch, loss, name…): fastai's GetAttr would shadow them.
         super().__init__()
@@ -63,6 +69,7 @@ class CoachCallback(Callback):
         self._job = run_id is not None
         self._db_path = db_path
         self._run_name = name
+        self._display = display
         self._in_fit = False
         self._offset = 0  # epochs finished in earlier fits of this run (fine_tune fits twice)
         self._reset_run()
@@ -70,6 +77,7 @@ class CoachCallback(Callback):
     def _init_state(self):
         self._store = None
         self._losses, self._batches = [], []
+        self._view = None  # the live view in the cell's output, in a kernel
 
     def _reset_run(self):
         self._epoch_payloads: list[dict] = []
@@ -101,7 +109,28 @@ class CoachCallback(Callback):
         self._batches, self._losses = [], []
         self._last_flush = time.perf_counter()
         if events:
-            self.store.append_events(self.run_id, events, run_fields={"progress": self._progress()})
+            progress = self._progress()
+            self.store.append_events(self.run_id, events, run_fields={"progress": progress})
+            self._show(events, progress)
+
+    # -- live view in the notebook ---------------------------------------------------------------
+
+    def _open_view(self):
+        if self._display and self._view is None and notebook_view.in_ipython_kernel():
+            try:
+                self._view = notebook_view.LiveView()
+            except Exception as exc:  # the run matters more than its picture
+                warnings.warn(f"The coach cannot show the run in this cell: {exc}", stacklevel=2)
+
+    def _show(self, events: list[dict], progress: dict | None = None):
+        """Feed the live view what was just written (it re-renders at most every 0.5 s, and at epoch ends)."""
+        if self._view is None:
+            return
+        try:
+            self._view.feed(events, progress)
+        except Exception as exc:
+            self._view = None
+            warnings.warn(f"The coach's live view stopped: {exc}", stacklevel=2)
 
     def _progress(self) -> dict:
         batches = self._n_batches
@@ -156,6 +185,8 @@ class CoachCallback(Callback):
         if error is not None:
             event["error"] = error
         self.store.append_events(self.run_id, [event])
+        self._show([{**event, "result": result}])
+        self._view = None
         self.run_id = None
         self._offset = 0
         self._reset_run()
@@ -218,6 +249,7 @@ class CoachCallback(Callback):
             self._run_start = time.time()
             if self.run_id is None:
                 self._start_notebook_run()
+            self._open_view()
         self._in_fit = True
 
     def before_epoch(self):
