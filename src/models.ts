@@ -118,7 +118,8 @@ export namespace DLCoach {
   export interface IWarningEvent extends IEventBase {
     type: 'warning';
     kind: string;
-    epoch: number;
+    /** null for a warning about the whole run, e.g. `cuda_oom_retry`. */
+    epoch: number | null;
     message: string;
     advice: string;
     terms: string[];

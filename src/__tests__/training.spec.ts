@@ -220,3 +220,20 @@ describe('RunsModel', () => {
     expect(model.selected).toBeNull();
   });
 });
+
+describe('chartData after an out-of-memory retry', () => {
+  it('draws only the attempt that followed the retry', () => {
+    const retry = { ...warning(4, 0, 'cuda_oom_retry'), epoch: null };
+    const data = chartData([
+      batch(1, 0, 2.0),
+      epoch(2, 0, 2.0, 1.9, 0.6),
+      batch(3, 1, 1.5, 'unfrozen'),
+      retry,
+      batch(5, 0, 2.1),
+      epoch(6, 0, 2.1, 2.0, 0.7)
+    ]);
+    expect(data.x).toEqual([1]);
+    expect(data.validLoss).toEqual([2.0]);
+    expect(data.unfreezeAt).toBeNull();
+  });
+});

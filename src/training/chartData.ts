@@ -1,5 +1,7 @@
 import { DLCoach } from '../models';
 
+const RETRY = 'cuda_oom_retry';
+
 /**
  * The live chart's data, on one x axis measured in epochs: a batch in the middle of the second epoch
  * sits at x = 1.5, and an epoch's numbers sit at its end (epoch 0 at x = 1).
@@ -30,6 +32,13 @@ export function chartData(
   events: DLCoach.IEvent[],
   batchesPerEpoch?: number
 ): IChartData {
+  // After a `cuda_oom_retry` the trainer starts the fit again at a smaller batch size: draw that attempt.
+  const retry = events
+    .map(e => e.type === 'warning' && e.kind === RETRY)
+    .lastIndexOf(true);
+  if (retry >= 0) {
+    events = events.slice(retry + 1);
+  }
   const batchesByEpoch = new Map<number, DLCoach.IBatchEvent[]>();
   const epochs: DLCoach.IEpochEvent[] = [];
   let unfreezeAt: number | null = null;
@@ -41,7 +50,11 @@ export function chartData(
       batchesByEpoch.set(event.epoch, list);
     } else if (event.type === 'epoch') {
       epochs.push(event);
-    } else if (event.type === 'warning' && event.kind === 'overfitting') {
+    } else if (
+      event.type === 'warning' &&
+      event.kind === 'overfitting' &&
+      event.epoch !== null
+    ) {
       overfitAt = overfitAt ?? event.epoch + 1;
     }
     if (

@@ -7,8 +7,9 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { DLCoach } from '../models';
 
 /**
- * The push channel (`GET stream`, a websocket), kept open by a lumino Poll: the poll's factory opens a
- * socket and its promise rejects when the socket closes, so the poll reconnects with backoff.
+ * The push channel (`GET stream`, a websocket), kept open by a lumino Poll. The poll's factory opens a
+ * socket and settles when it closes: resolved after a working connection (reconnect after the base
+ * interval, and the backoff starts over), rejected when it never opened (reconnect with backoff).
  */
 export class StreamConnection implements IDisposable {
   constructor(url: string, serverSettings: ServerConnection.ISettings) {
@@ -46,7 +47,7 @@ export class StreamConnection implements IDisposable {
   }
 
   private _connect(): Promise<void> {
-    return new Promise<void>((_, reject) => {
+    return new Promise<void>((resolve, reject) => {
       let url = this._url;
       const { token, appendToken } = this._settings;
       if (appendToken && token) {
@@ -54,7 +55,11 @@ export class StreamConnection implements IDisposable {
       }
       const socket = new this._settings.WebSocket(url);
       this._socket = socket;
-      socket.onopen = () => this._connectionChanged.emit(true);
+      let opened = false;
+      socket.onopen = () => {
+        opened = true;
+        this._connectionChanged.emit(true);
+      };
       socket.onmessage = (message: MessageEvent) => {
         try {
           this._received.emit(
@@ -66,7 +71,11 @@ export class StreamConnection implements IDisposable {
       };
       socket.onclose = () => {
         this._connectionChanged.emit(false);
-        reject(new Error('The DL Coach push channel closed.'));
+        if (opened) {
+          resolve();
+        } else {
+          reject(new Error('The DL Coach push channel could not connect.'));
+        }
       };
     });
   }

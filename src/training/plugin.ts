@@ -8,7 +8,8 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PanelWithToolbar } from '@jupyterlab/ui-components';
 
 import { CoachAPI } from '../api';
-import { ICoachPanel } from '../tokens';
+import { findTerm } from '../glossary/terms';
+import { ICoachPanel, IGlossary } from '../tokens';
 import { LossChart } from './chart';
 import { chartData } from './chartData';
 import { TrainingFormView } from './form';
@@ -28,18 +29,21 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     'Start fastai fine-tuning jobs and follow their loss curves live.',
   autoStart: true,
   requires: [ICoachPanel],
-  optional: [ITranslator, IThemeManager, ISettingRegistry],
+  optional: [ITranslator, IThemeManager, ISettingRegistry, IGlossary],
   activate: (
     app: JupyterFrontEnd,
     panel: ICoachPanel,
     translator: ITranslator | null,
     themes: IThemeManager | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    glossary: IGlossary | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_dlcoach');
     const api = new CoachAPI(app.serviceManager.serverSettings);
     const runs = new RunsModel(api);
-    const props = { api, runs, trans, commands: app.commands };
+    const isTerm = (term: string) =>
+      glossary !== null && findTerm(glossary.terms, term) !== null;
+    const props = { api, runs, trans, commands: app.commands, isTerm };
 
     const section = new PanelWithToolbar();
     section.id = 'jp-DLCoach-trainingSection';

@@ -12,6 +12,8 @@ interface IProps {
   runs: RunsModel;
   trans: TranslationBundle;
   commands: CommandRegistry;
+  /** Whether the glossary explains this word (the server's warnings may name others). */
+  isTerm: (term: string) => boolean;
 }
 
 function stateLabel(run: DLCoach.IRun, trans: TranslationBundle): string {
@@ -86,6 +88,7 @@ function RunRow(
           <button
             type="button"
             className="jp-mod-styled jp-DLCoach-cancel"
+            aria-label={trans.__('Stop %1', run.name)}
             onClick={() => void runs.cancel(run.id)}
           >
             {trans.__('Stop')}
@@ -95,6 +98,7 @@ function RunRow(
           <button
             type="button"
             className="jp-mod-styled jp-DLCoach-delete"
+            aria-label={trans.__('Delete %1', run.name)}
             onClick={() => void runs.remove(run.id)}
             title={trans.__('Forget this run and its files')}
           >
@@ -108,7 +112,7 @@ function RunRow(
 
 /** What the selected run is, in the lesson's words and the learner's own numbers. */
 function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
-  const { run, trans, commands } = props;
+  const { run, trans } = props;
   const spec = run.spec;
   const result = run.result as { error_rate?: number } | null;
   return (
@@ -122,32 +126,27 @@ function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
       </p>
       {spec && (
         <p>
-          <TermLink term="fine-tune" commands={commands}>
-            {trans.__('Fine-tuning')}
-          </TermLink>
-          {trans.__(' a %1 (', spec.arch ?? 'resnet34')}
-          <TermLink term="architecture" commands={commands}>
-            {trans.__('architecture')}
-          </TermLink>
           {trans.__(
-            ') for %1 epochs: %2 with the body frozen, then %3 with every layer training. ',
+            'Fine-tuning a %1 for %2 epochs: %3 with the body frozen, then %4 with every layer training. %5% of the images are the validation set; the metric is the error rate.',
+            spec.arch ?? 'resnet34',
             (spec.freeze_epochs ?? 1) + (spec.epochs ?? 3),
             spec.freeze_epochs ?? 1,
-            spec.epochs ?? 3
-          )}
-          {trans.__(
-            '%1% of the images are the ',
+            spec.epochs ?? 3,
             Math.round((spec.valid_pct ?? 0.2) * 100)
           )}
-          <TermLink term="validation-set" commands={commands}>
-            {trans.__('validation set')}
-          </TermLink>
-          {trans.__('; the ')}
-          <TermLink term="metric" commands={commands}>
-            {trans.__('metric')}
-          </TermLink>
-          {trans.__(' is the error rate.')}
         </p>
+      )}
+      {spec && (
+        <TermLinks
+          {...props}
+          terms={[
+            'fine-tune',
+            'architecture',
+            'epoch',
+            'validation-set',
+            'metric'
+          ]}
+        />
       )}
       {typeof result?.error_rate === 'number' && (
         <p className="jp-DLCoach-result">
@@ -167,8 +166,34 @@ function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
   );
 }
 
+/** "Words used: …" with a glossary link for each word the glossary explains, plain text otherwise. */
+function TermLinks(
+  props: IProps & { terms: string[] }
+): React.ReactElement | null {
+  const { terms, trans, commands, isTerm } = props;
+  if (terms.length === 0) {
+    return null;
+  }
+  return (
+    <p className="jp-DLCoach-terms">
+      {trans.__('Words used: ')}
+      {terms.map(term =>
+        isTerm(term) ? (
+          <TermLink key={term} term={term} commands={commands}>
+            {term.replace(/-/g, ' ')}
+          </TermLink>
+        ) : (
+          <span key={term} className="jp-DLCoach-plainTerm">
+            {term}
+          </span>
+        )
+      )}
+    </p>
+  );
+}
+
 function Warnings(props: IProps): React.ReactElement | null {
-  const { runs, trans, commands } = props;
+  const { runs, trans } = props;
   const warnings = runs.warnings;
   if (warnings.length === 0) {
     return null;
@@ -185,20 +210,13 @@ function Warnings(props: IProps): React.ReactElement | null {
           </span>
           <div>
             <p>
-              <strong>{trans.__('Epoch %1: ', w.epoch + 1)}</strong>
+              {w.epoch !== null && (
+                <strong>{trans.__('Epoch %1: ', w.epoch + 1)}</strong>
+              )}
               {w.message}
             </p>
             <p className="jp-DLCoach-advice">{w.advice}</p>
-            {w.terms.length > 0 && (
-              <p className="jp-DLCoach-terms">
-                {trans.__('Words used: ')}
-                {w.terms.map(term => (
-                  <TermLink key={term} term={term} commands={commands}>
-                    {term}
-                  </TermLink>
-                ))}
-              </p>
-            )}
+            <TermLinks {...props} terms={w.terms} />
           </div>
         </li>
       ))}
@@ -225,6 +243,11 @@ export class RunListView extends ReactWidget {
               {!runs.connected && (
                 <p className="jp-DLCoach-muted" role="status">
                   {trans.__('Connecting to the server for live updates…')}
+                </p>
+              )}
+              {runs.actionError && (
+                <p className="jp-DLCoach-error" role="alert">
+                  {runs.actionError}
                 </p>
               )}
               {list.length === 0 ? (

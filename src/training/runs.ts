@@ -83,13 +83,30 @@ export class RunsModel implements IDisposable {
     return job;
   }
 
+  /** What went wrong with the last Stop or Delete, in the server's words; null when it worked. */
+  get actionError(): string | null {
+    return this._actionError;
+  }
+
   async cancel(id: string): Promise<void> {
-    this._upsert(await this._api.cancel(id));
+    await this._act(async () => this._upsert(await this._api.cancel(id)));
   }
 
   async remove(id: string): Promise<void> {
-    await this._api.deleteRun(id);
-    this._forget(id);
+    await this._act(async () => {
+      await this._api.deleteRun(id);
+      this._forget(id);
+    });
+  }
+
+  private async _act(action: () => Promise<void>): Promise<void> {
+    this._actionError = null;
+    try {
+      await action();
+    } catch (reason) {
+      this._actionError = (reason as Error).message;
+    }
+    this._changed.emit();
   }
 
   /** Apply one push message. Public for tests. */
@@ -189,6 +206,7 @@ export class RunsModel implements IDisposable {
   private _events: DLCoach.IEvent[] = [];
   private _fetching = false;
   private _again = false;
+  private _actionError: string | null = null;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
 }
