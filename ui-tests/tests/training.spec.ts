@@ -103,6 +103,7 @@ test.describe('Training section', () => {
     baseURL
   }) => {
     const section = await openTraining(page);
+    const before = (await serverJobs(page, baseURL)).length;
     await section
       .locator('input[name="dataset"]')
       .fill(`${tmpPath}/does-not-exist`);
