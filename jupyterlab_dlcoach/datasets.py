@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import os
-import re
+import stat
+import time
 from collections import Counter
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+import regex
 from PIL import Image
 
 from .errors import BadInput, Forbidden, NotFound
@@ -19,6 +21,16 @@ from .errors import BadInput, Forbidden, NotFound
 IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
 # Opening every picture of a large folder would make inspection slow; beyond this, a spread sample.
 VERIFY_CAP = 2000
+# A user's labels.pattern runs in the server: the `regex` module's timeout stops a catastrophic pattern
+# (e.g. ^(a+)+$) on one name, the budget stops a slow one over many names, and it releases the GIL.
+PATTERN_TIMEOUT_S = 0.05
+PATTERN_BUDGET_S = 2.0
+# Longer names are cut to this many characters before matching (file systems allow 255 bytes).
+MAX_NAME_CHARS = 255
+
+
+def _bad_path(rel, why: str) -> BadInput:
+    return BadInput(f"'path' {rel!r} cannot be used: {why}.", field="path")
 
 
 def resolve(root: str | os.PathLike, rel: str) -> Path:
@@ -31,19 +43,27 @@ def resolve(root: str | os.PathLike, rel: str) -> Path:
         raise Forbidden(
             f"'path' must be relative to the server root, not absolute (got {rel!r}).", field="path"
         )
-    parts = [p for p in re.split(r"[\\/]+", rel) if p not in ("", ".")]
+    if "\\" in rel:
+        raise BadInput(f"'path' must separate folders with '/', not '\\' (got {rel!r}).", field="path")
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
     if ".." in parts:
         raise Forbidden(f"'path' may not use '..' to leave the server root (got {rel!r}).", field="path")
     if any(p.startswith(".") for p in parts):
         raise Forbidden(f"'path' may not go through hidden files or folders (got {rel!r}).", field="path")
     base = Path(root).resolve()
     target = base.joinpath(*parts)
-    real = target.resolve()
+    try:
+        real = target.resolve()
+        exists = real.exists()
+    except RuntimeError as e:  # a symlink loop (Python < 3.13)
+        raise _bad_path(rel, "it is a loop of symbolic links") from e
+    except (OSError, ValueError) as e:  # ENAMETOOLONG, ELOOP, an embedded NUL
+        raise _bad_path(rel, getattr(e, "strerror", None) or str(e)) from e
     if real != base and base not in real.parents:
         raise Forbidden(
             f"'path' {rel!r} leads outside the server root through a link; use a real folder.", field="path"
         )
-    if not real.exists():
+    if not exists:
         raise NotFound(f"There is no '{rel}' under the server root; check the spelling.", field="path")
     return real
 
@@ -52,21 +72,36 @@ def _problem(kind: str, message: str, advice: str, severity: str = "error") -> d
     return {"kind": kind, "message": message, "advice": advice, "severity": severity}
 
 
-def _image_files(folder: Path) -> list[Path]:
+def _inside(path: Path, root: Path) -> Path | None:
+    """`path` resolved, if it stays under `root` and is a regular file (no FIFO, device, link out)."""
+    try:
+        real = path.resolve()
+        if real != root and root not in real.parents:
+            return None
+        return real if stat.S_ISREG(os.stat(real).st_mode) else None
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def _image_files(folder: Path, root: Path | None = None) -> list[Path]:
+    """The visible images under `folder`, leaving out links that lead outside `root` and non-files."""
+    root = Path(root or folder).resolve()
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         found += [
             Path(dirpath, f)
             for f in sorted(filenames)
-            if not f.startswith(".") and Path(f).suffix.lower() in IMAGE_EXTS
+            if not f.startswith(".")
+            and Path(f).suffix.lower() in IMAGE_EXTS
+            and _inside(Path(dirpath, f), root) is not None
         ]
     return found
 
 
-def _by_folder(folder: Path):
+def _by_folder(folder: Path, root: Path | None = None):
     items, problems = [], []
-    files = _image_files(folder)
+    files = _image_files(folder, root)
     loose = [f for f in files if f.parent == folder]
     items = [(f, f.parent.name) for f in files if f.parent != folder]
     if loose and not items:
@@ -103,14 +138,45 @@ def _by_folder(folder: Path):
     return items, problems
 
 
-def _by_filename(folder: Path, pattern: str):
-    files = _image_files(folder)
-    regex = re.compile(pattern)
-    items = []
+def _too_slow(pattern: str) -> BadInput:
+    return BadInput(
+        f"The pattern {pattern!r} takes too long to match the file names (it backtracks a lot). "
+        "Simplify labels.pattern: avoid nested repetition such as (a+)+.",
+        field="labels.pattern",
+    )
+
+
+def _labels_from_names(files: list[Path], pattern: str) -> list[str | None]:
+    """The label the pattern's group picks out of each file name (None where none), within a time budget."""
+    try:
+        compiled = regex.compile(pattern)
+    except (regex.error, TypeError, ValueError, OverflowError, RecursionError) as e:
+        raise BadInput(
+            f"'labels.pattern' is not a valid regular expression: {e}.", field="labels.pattern"
+        ) from e
+    deadline = time.monotonic() + PATTERN_BUDGET_S
+    labels = []
     for f in files:
-        m = regex.search(f.name)
-        if m and m.group(1):
-            items.append((f, m.group(1)))
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _too_slow(pattern)
+        try:
+            m = compiled.search(
+                f.name[:MAX_NAME_CHARS], concurrent=True, timeout=min(PATTERN_TIMEOUT_S, left)
+            )
+            label = m.group(1) if m and m.groups() else None
+        except TimeoutError as e:
+            raise _too_slow(pattern) from e
+        except IndexError:
+            label = None
+        labels.append(label or None)
+    return labels
+
+
+def _by_filename(folder: Path, pattern: str, root: Path | None = None):
+    files = _image_files(folder, root)
+    found = _labels_from_names(files, pattern)
+    items = [(f, label) for f, label in zip(files, found, strict=True) if label]
     problems = []
     if files and not items:
         problems.append(
@@ -122,7 +188,7 @@ def _by_filename(folder: Path, pattern: str):
             )
         )
     elif len(items) < len(files):
-        missed = next(f for f in files if not (regex.search(f.name) and regex.search(f.name).group(1)))
+        missed = next(f for f, label in zip(files, found, strict=True) if not label)
         problems.append(
             _problem(
                 "regex_partial",
@@ -168,15 +234,30 @@ def _by_csv(folder: Path, labels: dict):
             f"The labels CSV has no file-name column '{fn_column}'.",
             "Set labels.fn_column to the column that holds each image's file name.",
         )
-    items, missing = [], 0
+    items, missing, outside = [], 0, 0
     for row in rows:
         name, label = (row.get(fn_column) or "").strip(), (row.get(column) or "").strip()
-        path = folder / name
-        if not name or not label or not path.is_file() or ".." in PurePosixPath(name).parts:
+        if not name or not label:
             missing += 1
             continue
-        items.append((path, label))
+        path = _csv_path(folder, name)
+        if path is None:
+            outside += 1
+        elif path is False:
+            missing += 1
+        else:
+            items.append((path, label))
     problems = []
+    if outside:
+        problems.append(
+            _problem(
+                "csv_bad_paths",
+                f"{outside} rows of the CSV name a file outside the data set folder (an absolute path, "
+                "'..', a hidden folder or a link leading out); they are left out.",
+                f"Make '{fn_column}' hold paths relative to the data set folder, such as 'cats/1.png'.",
+                "warning",
+            )
+        )
     if missing:
         problems.append(
             _problem(
@@ -189,16 +270,48 @@ def _by_csv(folder: Path, labels: dict):
     return items, problems
 
 
-def labelled_items(folder: Path, labels: dict | None) -> tuple[str, list[tuple[Path, str]], list[dict]]:
-    """(layout, [(image path, label)], problems) for a data set folder and a labels spec."""
+def _csv_path(folder: Path, name: str) -> Path | bool | None:
+    """A CSV row's file, resolved inside `folder`; None if it would leave it, False if it is no file."""
+    if "\x00" in name or "\\" in name:
+        return None
+    if (
+        PurePosixPath(name).is_absolute()
+        or PureWindowsPath(name).is_absolute()
+        or PureWindowsPath(name).drive
+    ):
+        return None
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if not parts or any(p == ".." or p.startswith(".") for p in parts):
+        return None
+    try:
+        real = folder.joinpath(*parts).resolve()
+    except (OSError, ValueError, RuntimeError):
+        return False
+    if folder not in real.parents:
+        return None
+    try:
+        return real if stat.S_ISREG(os.stat(real).st_mode) else False
+    except (OSError, ValueError):
+        return False
+
+
+def labelled_items(
+    folder: Path, labels: dict | None, root: str | os.PathLike | None = None
+) -> tuple[str, list[tuple[Path, str]], list[dict]]:
+    """(layout, [(image path, label)], problems) for a data set folder and a labels spec.
+
+    Images must stay under `root` (the server root; the folder itself when not given).
+    """
+    folder = Path(folder).resolve()
+    root = Path(root).resolve() if root is not None else folder
     source = (labels or {"from": "folder"})["from"]
     if source == "filename":
-        items, problems = _by_filename(folder, labels["pattern"])
+        items, problems = _by_filename(folder, labels["pattern"], root)
         return "filename", items, problems
     if source == "csv":
         items, problems = _by_csv(folder, labels)
         return "csv", items, problems
-    items, problems = _by_folder(folder)
+    items, problems = _by_folder(folder, root)
     return ("unknown" if any(p["kind"] == "no_labels" for p in problems) else "folders"), items, problems
 
 
@@ -215,8 +328,10 @@ def unreadable(paths: list[Path], cap: int | None = VERIFY_CAP) -> tuple[list[Pa
     return bad, len(chosen)
 
 
-def _report(rel: str, folder: Path, labels: dict | None, verify_cap: int | None) -> tuple[dict, list]:
-    layout, items, problems = labelled_items(folder, labels)
+def _report(
+    rel: str, folder: Path, labels: dict | None, verify_cap: int | None, root=None
+) -> tuple[dict, list]:
+    layout, items, problems = labelled_items(folder, labels, root)
     counts = Counter(label for _, label in items)
     if not items and not any(p["severity"] == "error" for p in problems):
         problems.append(
@@ -240,7 +355,7 @@ def _report(rel: str, folder: Path, labels: dict | None, verify_cap: int | None)
     if items:
         bad, checked = unreadable([p for p, _ in items], verify_cap)
         if bad:
-            names = ", ".join(str(p.relative_to(folder)) for p in bad[:5])
+            names = ", ".join(os.path.relpath(p, folder) for p in bad[:5])
             sample = "" if checked == len(items) else f" (of {checked} checked out of {len(items)})"
             problems.append(
                 _problem(
@@ -266,7 +381,7 @@ def inspect(
     folder = resolve(root, rel)
     if not folder.is_dir():
         raise BadInput(f"'path' must be a folder of images; '{rel}' is a file.", field="path")
-    return _report(rel, folder, labels, verify_cap)[0]
+    return _report(rel, folder, labels, verify_cap, root)[0]
 
 
 def prepare(
@@ -276,7 +391,7 @@ def prepare(
     folder = resolve(root, rel)
     if not folder.is_dir():
         raise BadInput(f"'dataset' must be a folder of images; '{rel}' is a file.", field="dataset")
-    return _report(rel, folder, labels, None)
+    return _report(rel, folder, labels, None, root)
 
 
 def check_trainable(report: dict) -> dict | None:

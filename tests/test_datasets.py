@@ -1,5 +1,6 @@
 """Confining paths to the server root, and inspecting data sets in the three layouts."""
 
+import itertools
 import os
 
 import pytest
@@ -131,3 +132,97 @@ def test_verification_is_capped_for_inspection_but_not_for_training(root):
     report, items = prepare(root, "shapes")
     assert "unreadable_images" in kinds(report)
     assert len(items) == 13
+
+
+def test_a_catastrophic_pattern_is_refused_quickly_and_leaves_other_threads_running(root):
+    import threading
+    import time
+
+    flat = root / "slow"
+    flat.mkdir()
+    png = next((root / "shapes" / "circle").iterdir()).read_bytes()
+    for i in range(3):
+        (flat / ("a" * 60 + f"!{i}.png")).write_bytes(png)
+    ticks = []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks.append(time.monotonic())
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=ticker)
+    thread.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(BadInput) as info:
+            inspect(root, "slow", {"from": "filename", "pattern": r"^(a|aa)+$"})
+    finally:
+        stop.set()
+        thread.join()
+    assert time.monotonic() - start < 3
+    assert info.value.field == "labels.pattern"
+    assert "simplify" in info.value.message.lower()
+    # The match did not hold the GIL: the other thread kept ticking.
+    assert max(b - a for a, b in itertools.pairwise(ticks)) < 0.5
+
+
+def test_csv_rows_stay_inside_the_data_set_folder(root, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    png = next((root / "shapes" / "circle").iterdir())
+    (outside / "secret.png").write_bytes(png.read_bytes())
+    (outside / "notes.txt").write_text("secret")
+    folder = root / "shapes"
+    (folder / "out.png").symlink_to(outside / "secret.png")
+    rows = ["file,kind"] + [
+        f"{p.relative_to(folder)},{p.parent.name}" for p in sorted(folder.rglob("c*/*.png"))
+    ]
+    rows += [
+        f"{outside / 'secret.png'},square",
+        f"{outside / 'notes.txt'},square",
+        "../outside/secret.png,square",
+        "circle/../../../outside/secret.png,square",
+        ".hidden/x.png,square",
+        "out.png,square",
+        "circle\\..\\x.png,square",
+    ]
+    (folder / "labels.csv").write_text("\n".join(rows) + "\n")
+    report, items = prepare(root, "shapes", {"from": "csv", "file": "labels.csv", "column": "kind"})
+    assert report["images"] == 4
+    assert [c["name"] for c in report["classes"]] == ["circle"]
+    assert kinds(report) == ["csv_bad_paths", "one_class"]
+    assert report["problems"][0]["message"].startswith("7 rows")
+    assert all(folder.resolve() in p.parents for p, _ in items)
+
+
+def test_image_links_out_of_the_root_and_non_files_are_left_out(root, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    png = next((root / "shapes" / "circle").iterdir())
+    (outside / "secret.png").write_bytes(png.read_bytes())
+    (root / "shapes" / "circle" / "out.png").symlink_to(outside / "secret.png")
+    (root / "shapes" / "circle" / "inside.png").symlink_to(png)
+    os.mkfifo(root / "shapes" / "square" / "fifo.png")
+    report, items = prepare(root, "shapes")
+    assert report["images"] == 13  # 12 + the link that stays inside
+    assert kinds(report) == []
+    assert not any(p.name in ("out.png", "fifo.png") for p, _ in items)
+    flat = inspect(root, "shapes", {"from": "filename", "pattern": r"^(\w+)\.png$"})
+    assert flat["images"] == 13
+
+
+@pytest.mark.parametrize(
+    ("rel", "error"),
+    [
+        ("x" * 5000, BadInput),
+        ("/".join(["y" * 200] * 30), BadInput),
+        ("loop/inner", BadInput),
+        ("sub\\..\\shapes", BadInput),
+    ],
+)
+def test_resolve_answers_odd_paths_without_crashing(root, rel, error):
+    (root / "loop").symlink_to(root / "loop")
+    with pytest.raises(error) as info:
+        resolve(root, rel)
+    assert info.value.field == "path"
