@@ -25,6 +25,8 @@ class CoachHandler(ExtensionHandlerMixin, APIHandler):
             return {}
         try:
             body = json.loads(self.request.body)
+        except RecursionError as e:
+            raise BadInput("The request body is nested too deeply. Send a flat JSON object.") from e
         except ValueError as e:
             raise BadInput(f"The request body is not valid JSON: {e}. Send a JSON object.") from e
         if not isinstance(body, dict):

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import psutil
 
 from . import datasets
-from .errors import CoachError, Conflict, NotFound
+from .errors import BadInput, CoachError, Conflict, NotFound
 from .executor import Executor, TrainerHandle, artifacts_dir
 from .models import JobSpec
 
@@ -145,10 +145,14 @@ class JobManager:
         self.start()
         spec = JobSpec.from_json(spec_json)
         try:
-            datasets.resolve(self.root_dir, spec.dataset)
+            folder = datasets.resolve(self.root_dir, spec.dataset)
         except CoachError as e:
             # The data set check speaks of 'path'; in a job spec that field is called 'dataset'.
             raise type(e)(e.message.replace("'path'", "'dataset'"), field="dataset") from e
+        if not folder.is_dir():
+            raise BadInput(
+                f"'dataset' must be a folder of images; '{spec.dataset}' is a file.", field="dataset"
+            )
         run = self.store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state=QUEUED)
         self.store.append_event(run["id"], "state", state=QUEUED)
         self._queue.append(run["id"])

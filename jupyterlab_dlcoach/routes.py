@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import tornado
 from jupyter_server.auth.decorator import authorized
 
 from . import datasets, samples
 from .base import CoachHandler
-from .errors import BadInput, NotFound
+from .errors import BadInput, Forbidden, NotFound
 from .models import JobSpec
 from .stream import StreamHandler, parse_after
 from .system import system_info
@@ -51,6 +51,11 @@ class DatasetsHandler(ServiceHandler):
         if labels is not None:
             try:
                 labels = json.loads(labels)
+            except RecursionError as e:
+                raise BadInput(
+                    '\'labels\' is nested too deeply; send an object such as {"from": "folder"}.',
+                    field="labels",
+                ) from e
             except ValueError as e:
                 raise BadInput(
                     f'\'labels\' must be JSON such as {{"from": "folder"}}: {e}.', field="labels"
@@ -68,9 +73,12 @@ class SamplesHandler(ServiceHandler):
     async def post(self):
         body = self.json_body()
         options = sample_options(body)
-        dest = sample_destination(self.coach.root_dir, options.pop("path"))
+        root = self.coach.root_dir
+        dest = sample_destination(root, options.pop("path"))
         await asyncio.to_thread(samples.write_sample, dest, **options)
-        inspection = await asyncio.to_thread(datasets.inspect, self.coach.root_dir, body["path"])
+        # Inspect the folder just written, named as the server resolved it.
+        rel = dest.relative_to(Path(root).resolve()).as_posix()
+        inspection = await asyncio.to_thread(datasets.inspect, root, rel)
         self.write_json(inspection, status=201)
 
 
@@ -96,27 +104,39 @@ def sample_options(body: dict) -> dict:
 def sample_destination(root: str, rel: str) -> Path:
     """Where a sample may be written: inside the root, through no hidden folder or outward symlink.
 
-    The folder (and folders above it) may not exist yet: the nearest existing ancestor is confined by
-    ``datasets.resolve``, and the new names below it must be plain, visible folder names.
+    The same rules as ``datasets.resolve`` (403 for absolute, ``..`` and hidden parts; 400 for a
+    backslash or a NUL). The folder (and folders above it) may not exist yet: the nearest existing
+    ancestor is confined by ``datasets.resolve``, and the new names below it are plain visible names.
     """
-    rel_path = PurePosixPath(rel)
-    if rel_path.is_absolute() or rel_path.name in ("", ".", ".."):
+    if "\x00" in rel or "\\" in rel:
+        raise BadInput(
+            f"'path' must be a folder path with '/' between folders, e.g. \"data/shapes\" (got {rel!r}).",
+            field="path",
+        )
+    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).drive:
+        raise Forbidden(
+            f"'path' must be relative to the server root, not absolute (got {rel!r}).", field="path"
+        )
+    parts = tuple(p for p in rel.split("/") if p not in ("", "."))
+    if not parts:
         raise BadInput(
             f"'path' must name a folder relative to the server root, e.g. \"shapes\" (got {rel!r}).",
             field="path",
         )
+    if ".." in parts:
+        raise Forbidden(f"'path' may not use '..' to leave the server root (got {rel!r}).", field="path")
+    if any(p.startswith(".") for p in parts):
+        raise Forbidden(f"'path' may not go through hidden files or folders (got {rel!r}).", field="path")
     base = Path(root).resolve()
-    parts = rel_path.parts
-    for depth in range(len(parts), -1, -1):
-        if depth == 0 or base.joinpath(*parts[:depth]).exists() or base.joinpath(*parts[:depth]).is_symlink():
-            break
+    try:
+        for depth in range(len(parts), -1, -1):
+            here = base.joinpath(*parts[:depth])
+            if depth == 0 or here.exists() or here.is_symlink():
+                break
+    except (OSError, ValueError) as e:  # a name too long for the file system
+        raise BadInput(f"'path' cannot be used: {getattr(e, 'strerror', None) or e}.", field="path") from e
     existing = datasets.resolve(root, "/".join(parts[:depth])) if depth else base
-    new = parts[depth:]
-    if any(p in ("..", ".") or p.startswith(".") for p in new):
-        raise BadInput(
-            f"'path' may only create visible folders under the server root (got {rel!r}).", field="path"
-        )
-    return existing.joinpath(*new)
+    return existing.joinpath(*parts[depth:])
 
 
 class JobsHandler(ServiceHandler):

@@ -62,12 +62,27 @@ def _draw(rng: random.Random, shape: str, size: int) -> Image.Image:
     return img
 
 
+def _read_marker(dest: Path) -> dict | None:
+    """What an earlier sample in `dest` wrote about itself; None if there is none, or it is corrupt or
+    names folders a sample never writes (then the folder is treated as the user's own)."""
+    try:
+        marker = json.loads((dest / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(marker, dict):
+        return None
+    classes = marker.get("classes")
+    if not isinstance(classes, list) or not all(isinstance(c, str) and c in CLASSES for c in classes):
+        return None
+    return marker
+
+
 def _check_dest(dest: Path) -> None:
     if dest.exists() and not dest.is_dir():
         raise Conflict(
             f"'{dest.name}' exists and is a file; choose a new folder name for the sample.", field="path"
         )
-    if dest.is_dir() and any(dest.iterdir()) and not (dest / MARKER).is_file():
+    if dest.is_dir() and any(dest.iterdir()) and _read_marker(dest) is None:
         raise Conflict(
             f"The folder '{dest.name}' already holds files that are not a sample data set; choose an empty "
             "or new folder so nothing of yours is overwritten.",
@@ -88,11 +103,11 @@ def write_sample(
     dest = Path(dest)
     _check_dest(dest)
     info = SAMPLES[name]
-    if (dest / MARKER).is_file():
-        # A previous sample: replace only the folders it wrote.
-        old = json.loads((dest / MARKER).read_text())
-        for cls in old.get("classes", []):
-            if (dest / cls).is_dir() and "/" not in cls and cls not in (".", ".."):
+    old = _read_marker(dest) if dest.is_dir() else None
+    if old is not None:
+        # A previous sample: replace only the folders it wrote (checked to be sample class names).
+        for cls in old["classes"]:
+            if (dest / cls).is_dir() and not (dest / cls).is_symlink():
                 shutil.rmtree(dest / cls)
     dest.mkdir(parents=True, exist_ok=True)
     rng = random.Random(f"{name}:{seed}")  # noqa: S311 (reproducible pictures, not secrets)

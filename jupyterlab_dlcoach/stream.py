@@ -120,22 +120,31 @@ class EventHub:
     # -- the tail -------------------------------------------------------------------------------
 
     async def _tail_forever(self) -> None:
+        failing = False
         while True:
             try:
                 self.poll()
+                failing = False
             except Exception:
-                # A locked or briefly unreadable database must not end the push for everybody.
-                self.log.exception("dlcoach: reading new events failed; retrying")
+                # A locked or briefly unreadable database must not end the push for everybody; the
+                # cursor did not move, so the next poll tries the same events again. Logged once a streak.
+                if not failing:
+                    self.log.exception("dlcoach: pushing new events failed; retrying")
+                failing = True
             await asyncio.sleep(self.poll_interval)
 
     def poll(self) -> None:
-        """Read every event written since the last call and push it."""
+        """Read every event written since the last call and push it.
+
+        The cursor moves only once the events went out, so a failed push is retried, not lost
+        (one-run subscribers drop what they already had by seq).
+        """
         while True:
             events, cursor = self.store.tail(self._cursor)
             if not events:
                 return
-            self._cursor = cursor
             self._dispatch(events)
+            self._cursor = cursor
 
     def _dispatch(self, events: list[dict]) -> None:
         by_run: dict[str, list[dict]] = {}
@@ -219,6 +228,12 @@ class StreamHandler(WebSocketMixin, WebSocketHandler, ExtensionHandlerMixin, Jup
             self.coach.hub.unsubscribe(self._sub)
             self._sub = None
 
+    def log_exception(self, typ, value, tb) -> None:
+        if isinstance(value, CoachError):
+            self.log.info("%s %s: %s", self.request.method, self.request.path, value.message)
+            return
+        super().log_exception(typ, value, tb)
+
     def write_error(self, status_code: int, **kwargs) -> None:
         err = kwargs.get("exc_info", (None, None))[1]
         if isinstance(err, CoachError):
@@ -233,9 +248,11 @@ def parse_after(raw: str | None) -> int:
     """``after`` is a sequence number the client already has: a whole number, 0 or more."""
     if raw is None or raw == "":
         return 0
-    if not (raw.isascii() and raw.isdigit()):
+    if len(raw) > 19 or not (raw.isascii() and raw.isdigit()) or int(raw) >= 2**63:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise BadInput(
-            f"'after' must be a whole number, 0 or more: the last event seq you already have (got {raw!r}).",
+            "'after' must be a whole number from 0 to 2**63-1: the last event seq you already have "
+            f"(got {shown!r}).",
             field="after",
         )
     return int(raw)

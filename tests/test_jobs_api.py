@@ -67,6 +67,33 @@ async def test_dataset_paths_are_confined_to_the_root(coach, jp_root_dir, tmp_pa
     assert (await coach.ok("GET", "jobs"))["jobs"] == []
 
 
+@pytest.mark.parametrize(
+    ("dataset", "code"),
+    [
+        ("shapes/circle/circle_cir0000.png", 400),
+        ("x" * 5000, 400),
+        ("/".join(["y" * 200] * 30), 400),
+        ("a\x00b", 400),
+        ("loop/inner", 400),
+        ("shapes\\circle", 400),
+    ],
+)
+async def test_odd_dataset_paths_are_a_400_not_a_500(coach, jp_root_dir, dataset, code):  # noqa: F811
+    await coach.sample(per_class=2)
+    (jp_root_dir / "loop").symlink_to(jp_root_dir / "loop")
+    status, body = await coach.request("POST", "jobs", body={**TINY_SPEC, "dataset": dataset})
+    assert (status, body["field"]) == (code, "dataset"), body
+    assert (await coach.ok("GET", "jobs"))["jobs"] == []
+
+
+async def test_a_deeply_nested_body_is_a_400(coach):  # noqa: F811
+    response = await coach.fetch(
+        "jupyterlab-dlcoach", "jobs", method="POST", body="[" * 100_000 + "]" * 100_000, raise_error=False
+    )
+    assert response.code == 400
+    assert b"nested" in response.body
+
+
 async def test_a_job_trains_and_records_its_epochs(coach):  # noqa: F811
     await coach.sample()
     job = await coach.submit(name="tiny")

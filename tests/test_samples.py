@@ -58,3 +58,30 @@ def test_overwrites_a_sample_but_not_other_files(tmp_path):
         samples.write_sample(tmp_path / "z", "cats")
     with pytest.raises(BadInput):
         samples.write_sample(tmp_path / "z", per_class=1)
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "{not json",
+        "[1, 2]",
+        '{"classes": "circle"}',
+        '{"classes": ["../../elsewhere"]}',
+        '{"classes": ["circle", 3]}',
+        "[" * 100_000 + "]" * 100_000,
+        b"\xff\xfe",
+    ],
+)
+def test_a_corrupt_or_inconsistent_marker_is_not_a_sample(tmp_path, marker):
+    dest = samples.shapes(tmp_path / "s", per_class=2, image_size=16)
+    (tmp_path / "elsewhere").mkdir()
+    marker_file = dest / samples.MARKER
+    if isinstance(marker, bytes):
+        marker_file.write_bytes(marker)
+    else:
+        marker_file.write_text(marker)
+    with pytest.raises(Conflict) as info:
+        samples.shapes(dest, per_class=2, image_size=16)
+    assert info.value.field == "path"
+    assert (tmp_path / "elsewhere").is_dir()
+    assert len(list(dest.rglob("*.png"))) == 6

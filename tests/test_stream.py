@@ -113,7 +113,12 @@ async def test_all_runs_stream_announces_runs_events_and_deletions(coach, jp_ws_
 
 @pytest.mark.parametrize(
     ("params", "code", "field"),
-    [({"run": "0123456789ab"}, 404, None), ({"run": "PLACEHOLDER", "after": "-1"}, 400, "after")],
+    [
+        ({"run": "0123456789ab"}, 404, None),
+        ({"run": "PLACEHOLDER", "after": "-1"}, 400, "after"),
+        ({"run": "PLACEHOLDER", "after": str(2**63)}, 400, "after"),
+        ({"run": "PLACEHOLDER", "after": "9" * 5000}, 400, "after"),
+    ],
 )
 async def test_bad_stream_requests_are_refused_before_the_upgrade(
     jp_ws_fetch, kernel_store, params, code, field
@@ -127,7 +132,7 @@ async def test_bad_stream_requests_are_refused_before_the_upgrade(
     assert body.get("field") == field
 
 
-@pytest.mark.parametrize("after", ["-1", "abc", "1.5", "²"])
+@pytest.mark.parametrize("after", ["-1", "abc", "1.5", "²", str(2**63), "9" * 5000, "0" * 30 + "1"])
 async def test_events_after_must_be_a_whole_number(coach, kernel_store, after):  # noqa: F811
     run = notebook_run(kernel_store)
     code, body = await coach.request("GET", "runs", run["id"], "events", params={"after": after})
@@ -147,3 +152,35 @@ async def test_events_after_and_limit(coach, kernel_store):  # noqa: F811
     code, body = await coach.request("DELETE", "runs", run["id"])
     assert code == 409
     assert "notebook" in body["message"]
+
+
+async def test_a_stream_404_is_logged_without_a_traceback(jp_ws_fetch, kernel_store, caplog):
+    with pytest.raises(HTTPClientError):
+        await jp_ws_fetch("jupyterlab-dlcoach", "stream", params={"run": "0123456789ab"})
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_events_are_not_lost_when_a_push_fails(coach, kernel_store):  # noqa: F811
+    hub = coach.app.hub
+    hub.start()
+    hub.poll()
+    run = notebook_run(kernel_store)
+    got = []
+    sub = hub.subscribe(lambda m: got.append(m), run["id"], 0)
+    kernel_store.append_events(run["id"], [epoch(0), epoch(1)])
+    real_get_run = hub.store.get_run
+
+    def broken(run_id):
+        raise RuntimeError("database is locked")
+
+    hub.store.get_run = broken
+    try:
+        with pytest.raises(RuntimeError):
+            hub.poll()
+    finally:
+        hub.store.get_run = real_get_run
+    hub.poll()
+    hub.unsubscribe(sub)
+    seqs = [e["seq"] for m in got if m["type"] == "events" for e in m["events"]]
+    assert seqs == [1, 2]
