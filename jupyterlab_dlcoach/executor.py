@@ -174,11 +174,24 @@ class LocalProcessExecutor(Executor):
         return result
 
     async def terminate(self, handle: TrainerHandle, grace_s: float) -> None:
+        if self._gone(handle):
+            return
         _signal_group(handle.pid, signal.SIGTERM)
         deadline = asyncio.get_running_loop().time() + grace_s
         while self._group_alive(handle.pid) and asyncio.get_running_loop().time() < deadline:
+            if self._gone(handle):
+                # wait() reaped the trainer and cleaned its group: the pid may already name another.
+                return
             await asyncio.sleep(WATCH_INTERVAL_S)
-        _signal_group(handle.pid, signal.SIGKILL)
+        if not self._gone(handle):
+            _signal_group(handle.pid, signal.SIGKILL)
+
+    @staticmethod
+    def _gone(handle: TrainerHandle) -> bool:
+        """True once the trainer was reaped (our child) or its pid names another process."""
+        if handle.popen is not None:
+            return handle.popen.returncode is not None
+        return _pid_reused(handle)
 
     @staticmethod
     def _group_alive(pgid: int) -> bool:

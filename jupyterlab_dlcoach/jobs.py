@@ -69,6 +69,8 @@ class JobManager:
         self._tasks: set[asyncio.Task] = set()
         self._wake: asyncio.Event | None = None
         self._started = False
+        # How often running notebook runs are checked for a kernel that died.
+        self.notebook_check_s = 5.0
         # Told when a run changes without an event saying so (a cancel request, a deletion).
         self.on_change: Callable[[str], None] = lambda run_id: None
 
@@ -193,10 +195,44 @@ class JobManager:
 
     async def _schedule(self) -> None:
         while True:
-            await self._wake.wait()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.notebook_check_s)
+            except TimeoutError:
+                pass
             self._wake.clear()
             while self._queue and len(self._running) < self.max_running:
-                self._launch(self._queue.popleft())
+                run_id = self._queue.popleft()
+                try:
+                    self._launch(run_id)
+                except Exception as e:  # one job that cannot start must not stall the queue behind it
+                    self.log.exception("dlcoach: starting job %s failed", run_id)
+                    self._crashed(run_id, e)
+            try:
+                self._check_notebooks()
+            except Exception:
+                self.log.exception("dlcoach: checking notebook runs failed")
+
+    def _crashed(self, run_id: str, exc: Exception, what: str = "The job could not be started") -> None:
+        error = {
+            "kind": "crashed",
+            "message": f"{what}: {type(exc).__name__}: {exc}.",
+            "advice": "The server's log has the details; submit the job again.",
+        }
+        try:
+            if run_id in self._running:
+                return  # it did start; its watcher settles it
+            self._finish(run_id, FAILED, error=error)
+            self.on_change(run_id)
+        except Exception:
+            self.log.exception("dlcoach: could not mark job %s failed", run_id)
+
+    def _check_notebooks(self) -> None:
+        """A notebook run whose kernel died cannot say so itself: mark it interrupted."""
+        for run in self.store.list_runs(kind="notebook"):
+            if run["state"] == RUNNING and not _kernel_alive(run):
+                self.log.info("dlcoach: the kernel of notebook run %s is gone; interrupted", run["id"])
+                self._finish(run["id"], INTERRUPTED)
+                self.on_change(run["id"])
 
     def _launch(self, run_id: str) -> None:
         try:
@@ -221,12 +257,21 @@ class JobManager:
         self._spawn_task(self._await_exit(handle), f"watch-{handle.run_id}")
 
     async def _await_exit(self, handle: TrainerHandle) -> None:
-        exit_code, signal = await self.executor.wait(handle)
-        self._running.pop(handle.run_id, None)
-        run = self.store.get_run(handle.run_id)
-        if run is not None:  # deleted meanwhile only if something outside the API removed it
-            self._settle(run, exit_code, signal, handle)
-        self._wake.set()
+        try:
+            try:
+                exit_code, signal = await self.executor.wait(handle)
+            except Exception as e:
+                self.log.exception("dlcoach: watching the trainer of %s failed", handle.run_id)
+                self._running.pop(handle.run_id, None)
+                self._crashed(handle.run_id, e, "Watching the trainer process failed")
+                return
+            self._running.pop(handle.run_id, None)
+            run = self.store.get_run(handle.run_id)
+            if run is not None:  # deleted meanwhile only if something outside the API removed it
+                self._settle(run, exit_code, signal, handle)
+        finally:
+            # Whatever happened, a slot may have freed: the queue must move on.
+            self._wake.set()
 
     def _settle(self, run: dict, exit_code: int | None, signal: str | None, handle: TrainerHandle) -> None:
         fields = {"exit_code": exit_code, "signal": signal}

@@ -93,3 +93,128 @@ async def test_dead_trainers_and_kernels_are_marked_interrupted(tmp_path, jp_roo
     finally:
         await manager.stop()
         store.close()
+
+
+async def test_a_notebook_run_whose_kernel_dies_is_interrupted_without_a_restart(tmp_path, jp_root_dir):
+    import asyncio
+
+    store = RunStore(tmp_path / "runs.sqlite")
+    kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    run = store.create_run(
+        kind="notebook",
+        name="nb",
+        state="running",
+        pid=kernel.pid,
+        pid_started=psutil.Process(kernel.pid).create_time(),
+    )
+    manager = JobManager(store, LocalProcessExecutor(), db_path=str(store.path), root_dir=str(jp_root_dir))
+    manager.notebook_check_s = 0.05
+    changed = []
+    manager.on_change = changed.append
+    manager.start()
+    try:
+        await asyncio.sleep(0.3)
+        assert store.get_run(run["id"])["state"] == "running"
+        kernel.kill()
+        kernel.wait()
+        for _ in range(100):
+            if store.get_run(run["id"])["state"] != "running":
+                break
+            await asyncio.sleep(0.05)
+        assert store.get_run(run["id"])["state"] == "interrupted"
+        assert store.events(run["id"])[-1]["state"] == "interrupted"
+        assert run["id"] in changed
+        manager.delete(run["id"], kind=None)
+        assert store.get_run(run["id"]) is None
+    finally:
+        kernel.kill()
+        await manager.stop()
+        store.close()
+
+
+async def test_a_job_that_cannot_start_does_not_stall_the_queue(tmp_path, jp_root_dir):
+    import asyncio
+
+    class Flaky(LocalProcessExecutor):
+        calls = 0
+
+        def spawn(self, run_id, db_path, root_dir):
+            Flaky.calls += 1
+            if Flaky.calls == 1:
+                raise RuntimeError("the cluster said no")
+            return super().spawn(run_id, db_path, root_dir)
+
+    store = RunStore(tmp_path / "runs.sqlite")
+    (jp_root_dir / "d").mkdir()
+    manager = JobManager(store, Flaky(), db_path=str(store.path), root_dir=str(jp_root_dir))
+    try:
+        first = manager.submit({"dataset": "d"})
+        second = manager.submit({"dataset": "d"})
+        for _ in range(600):
+            if store.get_run(second["id"])["state"] not in ("queued", "running"):
+                break
+            await asyncio.sleep(0.05)
+        crashed = store.get_run(first["id"])
+        assert crashed["state"] == "failed"
+        assert crashed["error"]["kind"] == "crashed"
+        assert "the cluster said no" in crashed["error"]["message"]
+        assert store.get_run(second["id"])["state"] in ("failed", "completed")
+        assert store.get_run(second["id"])["pid"]
+    finally:
+        await manager.stop()
+        store.close()
+
+
+async def test_terminate_stops_once_the_trainer_was_reaped(monkeypatch):
+    import signal as signals
+
+    from jupyterlab_dlcoach import executor as executor_module
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
+    proc.wait()
+    handle = executor_module.TrainerHandle(run_id="r", pid=proc.pid, started=0.0, popen=proc)
+    sent = []
+    monkeypatch.setattr(executor_module, "_signal_group", lambda pgid, signum: sent.append(signum))
+    monkeypatch.setattr(LocalProcessExecutor, "_group_alive", staticmethod(lambda pgid: True))
+    await LocalProcessExecutor().terminate(handle, grace_s=0.3)
+    assert signals.SIGKILL not in sent
+    assert sent == []
+
+
+async def test_a_watcher_that_fails_frees_its_slot(tmp_path, jp_root_dir):
+    import asyncio
+    import os
+
+    from jupyterlab_dlcoach.executor import Executor, TrainerHandle
+
+    class Fake(Executor):
+        def spawn(self, run_id, db_path, root_dir):
+            return TrainerHandle(run_id=run_id, pid=os.getpid(), started=0.0)
+
+        def attach(self, run_id, pid, pid_started):
+            return None
+
+        async def wait(self, handle):
+            if handle.run_id == first["id"]:
+                raise RuntimeError("lost track")
+            return 0, None
+
+        async def terminate(self, handle, grace_s):
+            pass
+
+    store = RunStore(tmp_path / "runs.sqlite")
+    (jp_root_dir / "d").mkdir()
+    manager = JobManager(store, Fake(), db_path=str(store.path), root_dir=str(jp_root_dir))
+    try:
+        first = manager.submit({"dataset": "d"})
+        second = manager.submit({"dataset": "d"})
+        for _ in range(100):
+            if store.get_run(second["id"])["state"] == "completed":
+                break
+            await asyncio.sleep(0.02)
+        assert store.get_run(second["id"])["state"] == "completed"
+        assert store.get_run(first["id"])["state"] == "failed"
+        assert store.get_run(first["id"])["error"]["kind"] == "crashed"
+    finally:
+        await manager.stop()
+        store.close()
