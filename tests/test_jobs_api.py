@@ -135,12 +135,22 @@ async def test_a_job_trains_and_records_its_epochs(coach):  # noqa: F811
     assert (await coach.ok("GET", "runs"))["runs"] == []
 
 
+async def wait_for_workers(pid: int, count: int = 3, timeout: float = 30) -> None:
+    """Until the trainer's group holds the trainer and its DataLoader worker processes."""
+    for _ in range(int(timeout / 0.05)):
+        if len(group_members(pid)) >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the trainer's group has {group_members(pid)}, not {count} processes")
+
+
 async def test_cancel_mid_epoch_leaves_no_process(coach):  # noqa: F811
     await coach.sample()
-    job = await coach.submit(epochs=3)
+    # Two DataLoader workers: they sit in the trainer's process group and must go with it.
+    job = await coach.submit(epochs=3, num_workers=2)
     await coach.wait_event(job["id"], "batch")
     pid = (await coach.ok("GET", "jobs", job["id"]))["pid"]
-    assert group_members(pid)
+    await wait_for_workers(pid)
 
     asked = await coach.ok("POST", "jobs", job["id"], "cancel")
     assert asked["cancel_requested"] is True
@@ -156,10 +166,18 @@ async def test_cancel_mid_epoch_leaves_no_process(coach):  # noqa: F811
 
 async def test_kill_9_of_the_trainer_is_a_failure_with_the_signal(coach):  # noqa: F811
     await coach.sample()
-    job = await coach.submit(epochs=3)
+    job = await coach.submit(epochs=3, num_workers=2)
     await coach.wait_event(job["id"], "batch")
-    os.kill((await coach.ok("GET", "jobs", job["id"]))["pid"], signal.SIGKILL)
+    pid = (await coach.ok("GET", "jobs", job["id"]))["pid"]
+    await wait_for_workers(pid)
+    os.kill(pid, signal.SIGKILL)
     job = await coach.wait_job(job["id"], timeout=30)
+    # The orphaned workers are killed with the group when the trainer's death is noticed.
+    for _ in range(40):
+        if not group_members(pid):
+            break
+        await asyncio.sleep(0.05)
+    assert group_members(pid) == []
     assert job["state"] == "failed"
     assert job["signal"] == "SIGKILL"
     assert job["exit_code"] is None
