@@ -73,8 +73,16 @@ def _problem(kind: str, message: str, advice: str, severity: str = "error") -> d
 
 
 def _inside(path: Path, root: Path) -> Path | None:
-    """`path` resolved, if it stays under `root` and is a regular file (no FIFO, device, link out)."""
+    """`path` resolved, if it stays under `root` and is a regular file (no FIFO, device, link out).
+
+    os.walk does not follow folder links, so a plain file it lists is inside; only links need resolving.
+    """
     try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISREG(mode):
+            return path
+        if not stat.S_ISLNK(mode):
+            return None
         real = path.resolve()
         if real != root and root not in real.parents:
             return None

@@ -242,8 +242,9 @@ class UnknownRouteHandler(ServiceHandler):
 def parse_limit(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100_000:
-        raise BadInput(f"'limit' must be a whole number from 1 to 100000 (got {raw!r}).", field="limit")
+    if len(raw) > 6 or not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100_000:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise BadInput(f"'limit' must be a whole number from 1 to 100000 (got {shown!r}).", field="limit")
     return int(raw)
 
 

@@ -184,3 +184,10 @@ async def test_events_are_not_lost_when_a_push_fails(coach, kernel_store):  # no
     hub.unsubscribe(sub)
     seqs = [e["seq"] for m in got if m["type"] == "events" for e in m["events"]]
     assert seqs == [1, 2]
+
+
+@pytest.mark.parametrize("limit", ["0", "100001", "9" * 5000, "x"])
+async def test_events_limit_out_of_range_is_a_400(coach, kernel_store, limit):  # noqa: F811
+    run = notebook_run(kernel_store)
+    code, body = await coach.request("GET", "runs", run["id"], "events", params={"limit": limit})
+    assert (code, body["field"]) == (400, "limit")
