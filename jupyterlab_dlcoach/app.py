@@ -76,6 +76,7 @@ class DLCoachApp(ExtensionApp):
             root_dir=self.root_dir,
             max_running=self.max_running_jobs,
             grace_s=self.cancel_grace_seconds,
+            gpus=[gpu.index for gpu in nvml_gpus()],
             log=self.log,
         )
         self.hub = EventHub(self.store, self.manager.run_json, poll_interval=self.poll_interval, log=self.log)

@@ -42,8 +42,10 @@ class Executor(ABC):
     """The interface the job manager uses. Subclass it and set ``DLCoachApp.executor_class``."""
 
     @abstractmethod
-    def spawn(self, run_id: str, db_path: str, root_dir: str) -> TrainerHandle:
-        """Start the trainer command for ``run_id``."""
+    def spawn(
+        self, run_id: str, db_path: str, root_dir: str, env: dict[str, str] | None = None
+    ) -> TrainerHandle:
+        """Start the trainer command for ``run_id``, with ``env`` added to its environment."""
 
     @abstractmethod
     def attach(self, run_id: str, pid: int, pid_started: float | None) -> TrainerHandle | None:
@@ -122,7 +124,9 @@ class LocalProcessExecutor(Executor):
     Signals go to the whole group, so DataLoader worker processes stop with the trainer.
     """
 
-    def spawn(self, run_id: str, db_path: str, root_dir: str) -> TrainerHandle:
+    def spawn(
+        self, run_id: str, db_path: str, root_dir: str, env: dict[str, str] | None = None
+    ) -> TrainerHandle:
         log_dir = artifacts_dir(db_path, run_id)
         log_dir.mkdir(parents=True, exist_ok=True)
         log_path = log_dir / "trainer.log"
@@ -132,7 +136,7 @@ class LocalProcessExecutor(Executor):
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=trainer_env(),
+                env={**trainer_env(), **(env or {})},
                 cwd=root_dir,
                 start_new_session=True,
             )

@@ -55,6 +55,7 @@ class JobManager:
         root_dir: str,
         max_running: int = 1,
         grace_s: float = 10.0,
+        gpus: list[int] | None = None,
         log: logging.Logger | None = None,
     ):
         self.store = store
@@ -66,6 +67,9 @@ class JobManager:
         self.log = log or logging.getLogger(__name__)
         self._queue: deque[str] = deque()
         self._running: dict[str, TrainerHandle] = {}
+        # Visible GPU indices; each job on `auto`/`cuda` gets the least busy one (CUDA_VISIBLE_DEVICES).
+        self.gpus = list(gpus or [])
+        self._gpu_of: dict[str, int] = {}
         self._tasks: set[asyncio.Task] = set()
         self._wake: asyncio.Event | None = None
         self._started = False
@@ -234,9 +238,20 @@ class JobManager:
                 self._finish(run["id"], INTERRUPTED)
                 self.on_change(run["id"])
 
+    def _pick_gpu(self, run_id: str) -> int | None:
+        """The visible GPU with the fewest of our running jobs, for a job that lets us choose."""
+        run = self.store.get_run(run_id)
+        device = ((run or {}).get("spec") or {}).get("device", "auto")
+        if not self.gpus or device not in ("auto", "cuda"):
+            return None  # no GPU, or the spec names its own device (cpu, cuda:N)
+        busy = list(self._gpu_of.values())
+        return min(self.gpus, key=lambda i: (busy.count(i), i))
+
     def _launch(self, run_id: str) -> None:
+        gpu = self._pick_gpu(run_id)
+        env = {"CUDA_VISIBLE_DEVICES": str(gpu)} if gpu is not None else None
         try:
-            handle = self.executor.spawn(run_id, self.db_path, self.root_dir)
+            handle = self.executor.spawn(run_id, self.db_path, self.root_dir, env=env)
         except OSError as e:
             self.log.error("dlcoach: could not start the trainer for %s: %s", run_id, e)
             error = {
@@ -246,6 +261,8 @@ class JobManager:
             }
             self._finish(run_id, FAILED, error=error)
             return
+        if gpu is not None:
+            self._gpu_of[run_id] = gpu
         self.store.update_run(
             run_id, state=RUNNING, started=time.time(), pid=handle.pid, pid_started=handle.started
         )
@@ -263,9 +280,11 @@ class JobManager:
             except Exception as e:
                 self.log.exception("dlcoach: watching the trainer of %s failed", handle.run_id)
                 self._running.pop(handle.run_id, None)
+                self._gpu_of.pop(handle.run_id, None)
                 self._crashed(handle.run_id, e, "Watching the trainer process failed")
                 return
             self._running.pop(handle.run_id, None)
+            self._gpu_of.pop(handle.run_id, None)
             run = self.store.get_run(handle.run_id)
             if run is not None:  # deleted meanwhile only if something outside the API removed it
                 self._settle(run, exit_code, signal, handle)
