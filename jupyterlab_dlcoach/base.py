@@ -10,7 +10,26 @@ from .errors import BadInput, CoachError
 AUTH_RESOURCE = "dlcoach"
 
 
-class CoachHandler(ExtensionHandlerMixin, APIHandler):
+class CoachErrorsMixin:
+    """Answer a domain error as JSON with its status, and log it as the user's mistake, not a crash."""
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        err = (kwargs.get("exc_info") or (None, None))[1]
+        if isinstance(err, CoachError):
+            self.set_status(err.status)
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps(err.to_json()))
+            return
+        super().write_error(status_code, **kwargs)
+
+    def log_exception(self, typ, value, tb) -> None:
+        if isinstance(value, CoachError):
+            self.log.info("%s %s: %s", self.request.method, self.request.path, value.message)
+            return
+        super().log_exception(typ, value, tb)
+
+
+class CoachHandler(CoachErrorsMixin, ExtensionHandlerMixin, APIHandler):
     """Thin handler: parses input, calls a service, writes JSON. No domain logic here."""
 
     auth_resource = AUTH_RESOURCE
@@ -37,19 +56,3 @@ class CoachHandler(ExtensionHandlerMixin, APIHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(data))
-
-    def write_error(self, status_code: int, **kwargs) -> None:
-        exc_info = kwargs.get("exc_info")
-        err = exc_info[1] if exc_info else None
-        if isinstance(err, CoachError):
-            self.set_status(err.status)
-            self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps(err.to_json()))
-            return
-        super().write_error(status_code, **kwargs)
-
-    def log_exception(self, typ, value, tb) -> None:
-        if isinstance(value, CoachError):
-            self.log.info("%s %s: %s", self.request.method, self.request.path, value.message)
-            return
-        super().log_exception(typ, value, tb)

@@ -21,8 +21,8 @@ from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
-from .base import AUTH_RESOURCE
-from .errors import BadInput, CoachError
+from .base import AUTH_RESOURCE, CoachErrorsMixin
+from .errors import BadInput
 
 # A websocket frame carries at most this many events, so a long backlog arrives in digestible pieces.
 CHUNK = 500
@@ -188,7 +188,9 @@ class EventHub:
             self.unsubscribe(sub)
 
 
-class StreamHandler(WebSocketMixin, WebSocketHandler, ExtensionHandlerMixin, JupyterHandler):
+class StreamHandler(
+    CoachErrorsMixin, WebSocketMixin, WebSocketHandler, ExtensionHandlerMixin, JupyterHandler
+):
     """``GET stream?run=ID&after=SEQ`` (one run) or ``GET stream`` (every run), as a websocket.
 
     Authentication and authorization happen in ``get`` before the upgrade, so a refused client never
@@ -227,21 +229,6 @@ class StreamHandler(WebSocketMixin, WebSocketHandler, ExtensionHandlerMixin, Jup
         if self._sub is not None:
             self.coach.hub.unsubscribe(self._sub)
             self._sub = None
-
-    def log_exception(self, typ, value, tb) -> None:
-        if isinstance(value, CoachError):
-            self.log.info("%s %s: %s", self.request.method, self.request.path, value.message)
-            return
-        super().log_exception(typ, value, tb)
-
-    def write_error(self, status_code: int, **kwargs) -> None:
-        err = kwargs.get("exc_info", (None, None))[1]
-        if isinstance(err, CoachError):
-            self.set_status(err.status)
-            self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps(err.to_json()))
-            return
-        super().write_error(status_code, **kwargs)
 
 
 def parse_after(raw: str | None) -> int:

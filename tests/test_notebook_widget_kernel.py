@@ -1,10 +1,11 @@
 """In a real kernel started by the real server, a fine_tune with CoachCallback shows its live widget in
-the cell's output, and the cell's own prints survive (no clear_output)."""
+the cell's output, the cell's own prints survive (no clear_output), and the run lands in the server's
+history (GET runs) like a server job: kernels inherit the server's DLCOACH_DB."""
 
 import textwrap
 
 import pytest
-from api_client import coach_app
+from api_client import coach  # noqa: F401 (fixture)
 
 from jupyterlab_dlcoach import samples
 
@@ -25,7 +26,7 @@ CELL = textwrap.dedent(
 
 
 @pytest.mark.timeout(240)
-async def test_kernel_run_shows_a_widget_and_keeps_prints(jp_serverapp, jp_root_dir):
+async def test_kernel_run_shows_a_widget_and_keeps_prints(coach, jp_serverapp, jp_root_dir):  # noqa: F811
     samples.shapes(jp_root_dir / "nb-shapes", per_class=8, image_size=32)
     manager = jp_serverapp.kernel_manager
     kernel_id = await manager.start_kernel(path=".")
@@ -67,7 +68,11 @@ async def test_kernel_run_shows_a_widget_and_keeps_prints(jp_serverapp, jp_root_
     opened = {m["content"]["comm_id"] for m in messages if m["header"]["msg_type"] == "comm_open"}
     assert model_id in opened
 
-    # And the run landed in the server's store as usual.
-    (run,) = coach_app(jp_serverapp).store.list_runs(kind="notebook")
+    # And the run is in the server's history, with its events, like a server job.
+    runs = (await coach.ok("GET", "runs"))["runs"]
+    (run,) = [r for r in runs if r["kind"] == "notebook"]
     assert run["name"] == "widget run"
     assert run["state"] == "completed"
+    events = await coach.events(run["id"])
+    assert [e["phase"] for e in events if e["type"] == "epoch"] == ["frozen", "unfrozen"]
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
