@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from jupyterlab_dlcoach import notebook_chart as chart
 from jupyterlab_dlcoach import notebook_view as nv
 
 TESTS = Path(__file__).resolve().parent
@@ -22,7 +23,7 @@ EPOCHS = [
 
 
 def smooth_path(svg: str) -> str:
-    colour = nv.SERIES["smooth"][1]
+    colour = chart.SERIES["smooth"][1]
     found = re.findall(r'<path d="([^"]+)" style="fill:none;stroke:' + re.escape(colour), svg)
     assert len(found) == 2  # the series, then its legend sample
     return found[0]
@@ -33,17 +34,17 @@ def smooth_path(svg: str) -> str:
 
 def test_downsample_keeps_order_bounds_and_means():
     pts = [(i / 100, float(i)) for i in range(1000)]
-    out = nv.downsample(pts, 300)
+    out = chart.downsample(pts, 300)
     assert len(out) == 300
     assert [p[0] for p in out] == sorted(p[0] for p in out)
     assert sum(p[1] for p in out) / 300 == pytest.approx(sum(p[1] for p in pts) / 1000, rel=1e-3)
     assert out[0][0] < 0.05
     assert out[-1][0] > 9.9
-    assert nv.downsample(pts[:10], 300) == pts[:10]
+    assert chart.downsample(pts[:10], 300) == pts[:10]
 
 
 def test_batch_series_stays_small_and_exact_in_o1():
-    series = nv.BatchSeries(300)
+    series = chart.BatchSeries(300)
     for i in range(10_000):
         series.add(i / 100, float(i))
         assert len(series.points()) <= 300
@@ -61,12 +62,12 @@ def test_batch_series_stays_small_and_exact_in_o1():
 
 def test_chart_has_every_series_marker_and_legend():
     batches = [(i / 50, 2.0 - i / 100) for i in range(1, 5001)]  # 100 epochs' worth of batches
-    svg = nv.chart_svg(batches, EPOCHS, epochs_total=3, unfreeze_at=1.0, overfit_at=3.0)
+    svg = chart.chart_svg(batches, EPOCHS, epochs_total=3, unfreeze_at=1.0, overfit_at=3.0)
     assert svg.startswith("<svg")
     assert svg.endswith("</svg>")
     assert svg.count("<svg") == 1
     # The batch series is downsampled.
-    assert smooth_path(svg).count("L") + 1 <= nv.MAX_POINTS
+    assert smooth_path(svg).count("L") + 1 <= chart.MAX_POINTS
     # One line per epoch series, with its dash pattern and point shapes (3 epochs each).
     assert "stroke-dasharray:6 3" in svg
     assert "stroke-dasharray:2 3" in svg
@@ -75,7 +76,7 @@ def test_chart_has_every_series_marker_and_legend():
     # Markers, labelled in words.
     assert ">unfrozen</text>" in svg
     assert ">overfitting</text>" in svg
-    for label, *_ in nv.SERIES.values():
+    for label, *_ in chart.SERIES.values():
         assert f">{label}</text>" in svg
     # Theme colours, not fixed ones.
     assert "var(--jp-brand-color1" in svg
@@ -87,17 +88,17 @@ def test_chart_has_every_series_marker_and_legend():
 
 
 def test_chart_places_points_on_an_epoch_axis():
-    svg = nv.chart_svg([(0.5, 1.0), (1.0, 0.9)], EPOCHS[:1], epochs_total=2, width=300, height=200)
-    pw = 300 - nv._LEFT - nv._RIGHT
+    svg = chart.chart_svg([(0.5, 1.0), (1.0, 0.9)], EPOCHS[:1], epochs_total=2, width=300, height=200)
+    pw = 300 - chart._LEFT - chart._RIGHT
     # Epoch 0's numbers sit at its end, x = 1 of 2: the middle of the plot.
     (cx,) = re.findall(r'<circle cx="([\d.]+)" cy="[\d.]+" r="3" style="fill:var\(--jp-brand-color1', svg)[:1]
-    assert float(cx) == pytest.approx(nv._LEFT + pw / 2, abs=0.1)
+    assert float(cx) == pytest.approx(chart._LEFT + pw / 2, abs=0.1)
     assert "waiting" not in svg
 
 
 def test_chart_without_data_and_with_nan():
-    assert "waiting for the first batches" in nv.chart_svg([], [])
-    svg = nv.chart_svg([(0.1, float("nan")), (0.2, float("inf"))], [{"epoch": 0, "train_loss": None}])
+    assert "waiting for the first batches" in chart.chart_svg([], [])
+    svg = chart.chart_svg([(0.1, float("nan")), (0.2, float("inf"))], [{"epoch": 0, "train_loss": None}])
     assert "nan" not in svg.lower().replace("span", "")
     assert "inf" not in svg
 
