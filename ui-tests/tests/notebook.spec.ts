@@ -41,9 +41,9 @@ test('CoachCallback shows a live view in the cell and the run in the panel', asy
   await page
     .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')
     .click();
-  const run = page.locator('.jp-DLCoach-run', {
-    hasText: 'my first notebook run'
-  });
+  const run = page
+    .locator('.jp-DLCoach-run', { hasText: 'my first notebook run' })
+    .first();
   await expect(run).toHaveAttribute('data-state', 'completed');
   await expect(run.locator('.jp-DLCoach-runKind')).toHaveText('notebook');
 });

@@ -56,8 +56,13 @@ test.describe('Training section', () => {
     await section.locator('input[name="image_size"]').fill('32');
     await section.getByRole('button', { name: 'Train', exact: true }).click();
 
-    const run = section.locator('.jp-DLCoach-run').first();
-    await expect(run).toHaveAttribute('data-state', /queued|running/);
+    // The panel selects the job it just submitted (runs of other tests may be listed too).
+    const submitted = section.locator(
+      '.jp-DLCoach-run.jp-mod-selected:is([data-state="queued"], [data-state="running"])'
+    );
+    await expect(submitted).toHaveCount(1);
+    const id = await submitted.getAttribute('data-run-id');
+    const run = section.locator(`.jp-DLCoach-run[data-run-id="${id}"]`);
     await expect(run).toHaveAttribute('data-state', 'running', {
       timeout: 60 * 1000
     });
@@ -94,7 +99,7 @@ test.describe('Training section', () => {
 
     // A finished run can be forgotten.
     await run.getByRole('button', { name: 'Delete' }).click();
-    await expect(section.locator('.jp-DLCoach-run')).toHaveCount(0);
+    await expect(run).toHaveCount(0);
   });
 
   test('a bad field is explained, and nothing is queued', async ({
