@@ -73,6 +73,7 @@ class JobManager:
         self._tasks: set[asyncio.Task] = set()
         self._wake: asyncio.Event | None = None
         self._started = False
+        self._stopping = False
         # How often running notebook runs are checked for a kernel that died.
         self.notebook_check_s = 5.0
         # Told when a run changes without an event saying so (a cancel request, a deletion).
@@ -89,6 +90,7 @@ class JobManager:
         if self._started:
             return
         self._started = True
+        self._stopping = False
         self._wake = asyncio.Event()
         self._reconcile()
         self._spawn_task(self._schedule(), "scheduler")
@@ -96,6 +98,11 @@ class JobManager:
 
     async def stop(self) -> None:
         """Stop watching and scheduling. Trainers keep running: the next server re-attaches them."""
+        # The flag, not only the cancel: Python 3.11's wait_for can swallow a cancel that races with
+        # the wake-up it waits for, and the scheduler would then loop on forever.
+        self._stopping = True
+        if self._wake is not None:
+            self._wake.set()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -198,11 +205,13 @@ class JobManager:
     # -- scheduling -----------------------------------------------------------------------------
 
     async def _schedule(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.notebook_check_s)
             except TimeoutError:
                 pass
+            if self._stopping:
+                return
             self._wake.clear()
             while self._queue and len(self._running) < self.max_running:
                 run_id = self._queue.popleft()
