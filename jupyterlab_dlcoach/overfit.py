@@ -1,230 +1,535 @@
-"""Reading a run's curves: the one judgement of overfitting, shared by server jobs and notebook runs.
+"""Reading a run's curves: the one judgement of a run, shared by server jobs and notebook runs.
 
-`assess(epochs)` takes the `epoch` event payloads of a run, in order, and returns `warning`
-payloads. Pure Python: the server and the browser never need torch to explain a chart.
+`assess(epochs, n_classes, n_valid)` takes the `epoch` event payloads of a run, in order, and returns
+`warning` payloads `{kind, epoch, severity, message, advice, terms[, suggested_epochs]}`.
+`verdicts(...)` gives the one verdict of each epoch, `final_verdict(...)` the last one, and
+`run_failure(...)` the run's error when that verdict says training went wrong. Pure Python: the
+server and the browser never need torch to explain a chart.
 
 How to read fastai's numbers, and why the rules are cautious:
 
 * `train_loss` is the Recorder's *smoothed* loss at the end of the epoch: an exponential moving
   average (beta 0.98, about the last 50 batches), reset at the start of each `fit` (so at the frozen →
   unfrozen boundary of `fine_tune`). It lags behind the true loss, so it is compared epoch to epoch
-  with a margin, never batch to batch.
-* `valid_loss` and the error rate come from the whole validation set, but a small validation set
-  makes them jumpy (one image of 20 moves the error rate by 0.05). Every rule therefore asks for a
-  trend that lasts two epochs, and an error rate only counts as worse by more than ERROR_TOL and,
-  when the validation set size is known, by more than two images' worth.
-* Each kind is reported once, at the epoch where its first episode began. A rule only looks at the
-  epochs up to the one it reports, so calling `assess` again with more epochs never moves a warning.
+  with margins, never batch to batch.
+* The error rate is counted on the validation set, so it moves in steps of 1 / n_valid and carries
+  sampling noise. A change in it only counts when it exceeds the noise band: two binomial standard
+  errors, sqrt(p (1 - p) / n_valid) with p the mean of the two rates, and at least two images
+  (ERROR_TOL when the size is unknown). Below MIN_VALID images nothing is judged from the error rate.
+
+The rules:
+
+1. One verdict per epoch, judged only from the epochs up to it, in this order of precedence:
+   `nan_loss` (error) a loss is NaN or infinite (null once stored); nothing after it is judged.
+   `diverging` (error) the training loss is well above its best (1.5 times it, and 0.1 more), or a
+   loss is far above what guessing scores (10 times ln(classes)) while the error rate is no better
+   than guessing, or absurdly far above it (1000 times).
+   `overfitting` (warning) the error rate is above its best beyond the noise band for two epochs in
+   a row, while the training loss fell (2 %) since the best epoch, the validation loss is above the
+   best epoch's, and the training loss is clearly below the validation loss (under 0.9 times it).
+   `underfitting` (warning) from the third epoch: error rate at least 0.2, training loss not below
+   0.9 times the validation loss, not much better than the first epoch (at least 0.9 times its error
+   rate, or no better beyond noise; or 0.75 times guessing's error when the class count is known),
+   and not clearly worse than its best.
+   `few_valid_images` (info) the overfitting pattern, but the error rate's rise, though visible
+   (0.05), is within the noise band; or, at the first epoch, the validation set has under MIN_VALID
+   images. Either way it is said once, instead of a guess.
+   `valid_loss_rising` (info) the validation loss rose two epochs in a row to 5 % above its best,
+   while the error rate is not worse than its best beyond noise and clearly better than guessing.
+   It says "as good as it has been" only when the error rate is at or below its best.
+   Underfitting and overfitting therefore never share an epoch, and their loss-gap conditions
+   exclude each other.
+2. Each kind is reported once, at the epoch its first episode began (overfitting: the first epoch
+   clearly worse than the best), but never at or before an epoch whose verdict was already reported,
+   so no two verdicts share an epoch. Since a report depends only on the epochs up to the one that
+   revealed it, calling `assess` with more epochs never moves, changes or removes a warning.
+3. Notes that answer the lesson's questions where they arise, once each, with severity info:
+   `valid_below_train` the first time the validation loss is below the training loss, and
+   `two_phases` at fine_tune's first unfrozen epoch.
+4. Epoch counts in advice are in the learner's units: the Epochs setting of fine_tune counts only the
+   unfrozen epochs, so the frozen epochs seen in the payloads' phases are subtracted; for fit and
+   fit_one_cycle it is the best epoch + 1. Such advice also carries `suggested_epochs`.
+5. A run whose final verdict is `diverging` or `nan_loss` went wrong, whatever the loop says:
+   `run_failure` gives its error (kind `diverged` or `nan_loss`), so it never shows as completed.
 """
 
 from __future__ import annotations
 
 import math
 
-# An error rate must be this much worse than its best (absolute) to count as "worse".
+# The error-rate change that counts when the validation set size is unknown.
 ERROR_TOL = 0.01
+# Standard errors, and images, a change in the error rate must exceed to count.
+NOISE_SE = 2.0
+NOISE_IMAGES = 2
+# Fewer validation images than this: the error rate is too coarse to judge anything from it.
+MIN_VALID = 30
+# A rise in the error rate a learner would notice, even when the noise band explains it.
+VISIBLE_RISE = 0.05
 # Validation loss must exceed its best by this fraction to count as "rising".
 VALID_RISE = 0.05
 # Training loss must be this fraction below a reference to count as "falling".
 TRAIN_FALL = 0.02
-# Training loss this many times its best so far means training is blowing up.
+# Training loss at most this fraction of the validation loss: the model fits its own images better.
+GAP = 0.9
+# Training loss this many times its best (and this much above it) means training is blowing up.
 DIVERGE_FACTOR = 1.5
 DIVERGE_ABS = 0.1
+# A loss this many times guessing's loss (ln of the class count) is exploding; the second one even
+# while the error rate still looks fine.
+EXPLODE_FACTOR = 10.0
+ABSURD_FACTOR = 1000.0
 # Underfitting: judged from this many epochs on, when the error rate is at least UNDERFIT_ERROR.
 UNDERFIT_MIN_EPOCHS = 3
 UNDERFIT_ERROR = 0.2
 
+VERDICTS = ("nan_loss", "diverging", "overfitting", "underfitting", "few_valid_images", "valid_loss_rising")
+NOTES = ("valid_below_train", "two_phases")
+
+
+# -- reading payloads -------------------------------------------------------------------------------
+
 
 def _num(x) -> float | None:
+    """A finite number, or None for anything else (missing, None, NaN, text…)."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return None
-    return float(x)
+    x = float(x)
+    return x if math.isfinite(x) else None
 
 
-def _err(ep: dict) -> float | None:
-    return _num((ep.get("metrics") or {}).get("error_rate"))
+def _not_a_number(ep: dict, key: str, none_is_nan: bool) -> bool:
+    """Whether a loss stopped being a number: NaN or infinite, or null once stored."""
+    if key not in ep:
+        return False
+    v = ep[key]
+    if v is None:
+        return none_is_nan
+    return isinstance(v, float) and not math.isfinite(v)
 
 
-def _shown(epoch) -> str:
+class _Epoch:
+    """One epoch payload, read defensively: any field may be missing or nonsense."""
+
+    def __init__(self, index: int, ep):
+        ep = ep if isinstance(ep, dict) else {}
+        number = ep.get("epoch")
+        self.index = index
+        # Events count from 0 over the whole run; a payload without a usable number gets its position.
+        self.epoch = number if isinstance(number, int) and not isinstance(number, bool) else index
+        self.phase = ep.get("phase") if isinstance(ep.get("phase"), str) else "fit"
+        self.tl = _num(ep.get("train_loss"))
+        self.vl = _num(ep.get("valid_loss"))
+        metrics = ep.get("metrics")
+        err = _num(metrics.get("error_rate")) if isinstance(metrics, dict) else None
+        self.err = err if err is not None and 0.0 <= err <= 1.0 else None
+        # A stored NaN comes back as null; a missing validation loss (no validation set) is not NaN.
+        if _not_a_number(ep, "train_loss", none_is_nan=True):
+            self.nan = "training loss"
+        elif _not_a_number(ep, "valid_loss", none_is_nan=False):
+            self.nan = "validation loss"
+        else:
+            self.nan = None
+
+
+class _Run:
+    """What the rules need to know about the run as a whole."""
+
+    def __init__(self, n_classes, n_valid):
+        c = n_classes if isinstance(n_classes, int) and not isinstance(n_classes, bool) else None
+        v = n_valid if isinstance(n_valid, int) and not isinstance(n_valid, bool) else None
+        self.n_classes = c if c is not None and c >= 2 else None
+        self.n_valid = v if v is not None and v > 0 else None
+        # Guessing: error 1 - 1/classes, loss ln(classes) (1.0 stands in when the count is unknown).
+        self.chance = 1 - 1 / self.n_classes if self.n_classes else None
+        self.guess_loss = max(1.0, math.log(self.n_classes)) if self.n_classes else 1.0
+        # Too few validation images: the error rate says nothing reliable.
+        self.error_blind = self.n_valid is not None and self.n_valid < MIN_VALID
+
+    def band(self, a: float, b: float) -> float:
+        """How far apart two error rates on this validation set must be before the gap is more than noise."""
+        n = self.n_valid
+        if n is None:
+            return ERROR_TOL
+        p = min(max((a + b) / 2, 1 / n), 1 - 1 / n) if n > 1 else 0.5
+        return max(NOISE_SE * math.sqrt(p * (1 - p) / n), NOISE_IMAGES / n)
+
+    def worse(self, err: float, than: float) -> bool:
+        return err - than > self.band(err, than)
+
+    def at_chance(self, err: float) -> bool:
+        """Whether an error rate is no better than guessing, as far as the noise band can tell."""
+        if self.chance is None:
+            return err >= 0.5
+        return not (self.chance - err > self.band(err, self.chance))
+
+
+def _shown(epoch: int) -> str:
     """Epochs are counted from 0 in events (as fastai does) and from 1 in what a learner reads."""
-    return str(epoch + 1) if isinstance(epoch, int) else "?"
+    return str(epoch + 1)
 
 
-def _warning(kind: str, epoch, message: str, advice: str, terms: list[str]) -> dict:
-    return {"kind": kind, "epoch": epoch, "message": message, "advice": advice, "terms": terms}
+def _fmt(x: float) -> str:
+    return f"{x:.3f}" if abs(x) < 1e4 else f"{x:.2g}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _warning(kind, epoch, severity, message, advice, terms, suggested_epochs=None) -> dict:
+    w = {"kind": kind, "epoch": epoch, "severity": severity, "message": message, "advice": advice}
+    w["terms"] = terms
+    if suggested_epochs is not None:
+        w["suggested_epochs"] = suggested_epochs
+    return w
+
+
+def _frozen(seen: list[_Epoch]) -> int:
+    return sum(1 for e in seen if e.phase == "frozen")
+
+
+def _learner_epochs(seen: list[_Epoch], through: int) -> tuple[int, str]:
+    """`through + 1` epochs of the run in the units of the Epochs setting, and how to say it.
+
+    fine_tune(n) trains its frozen epochs first and then n epochs with every layer: n is what the
+    learner sets, so the frozen epochs seen in the payloads do not count."""
+    frozen = _frozen(seen)
+    if not frozen:
+        n = max(1, through + 1)
+        return n, _plural(n, "epoch")
+    n = max(1, through + 1 - frozen)
+    return n, (
+        f"{_plural(n, 'epoch')} (the Epochs setting; fine_tune trains its {_plural(frozen, 'frozen epoch')} "
+        "before them)"
+    )
+
+
+# -- the verdicts -------------------------------------------------------------------------------------
 
 
 def nan_loss_warning(epoch, what: str = "training loss") -> dict:
     """The warning for a loss that stopped being a number; the callback also raises it mid-epoch."""
+    shown = _shown(epoch) if isinstance(epoch, int) else "?"
     return _warning(
         "nan_loss",
         epoch,
-        f"The {what} stopped being a number (NaN or infinity) in epoch {_shown(epoch)}. The model's numbers "
+        "error",
+        f"The {what} stopped being a number (NaN or infinity) in epoch {shown}. The model's numbers "
         "blew up, and training cannot recover from that, so it was stopped.",
         "Train again with a learning rate about ten times lower (for example lr: 0.0002).",
         ["loss", "learning rate", "epoch"],
     )
 
 
-def _nan_loss(epochs):
-    for ep in epochs:
-        # A stored NaN comes back as null; a missing validation loss (no validation set) is not NaN.
-        for key, v in (
-            ("train_loss", ep.get("train_loss", 0.0)),
-            ("valid_loss", ep.get("valid_loss", 0.0) or 0.0),
-        ):
-            if v is None or (isinstance(v, float) and not math.isfinite(v)):
-                return nan_loss_warning(ep.get("epoch"), key.replace("_", " "))
-    return None
-
-
-def _diverging(epochs):
-    best = None
-    for i, ep in enumerate(epochs):
-        tl = _num(ep.get("train_loss"))
-        if tl is None:
-            continue
-        prev = _num(epochs[i - 1].get("train_loss")) if i else None
-        if (
-            best is not None
-            and prev is not None
-            and tl > prev
-            and tl > max(DIVERGE_FACTOR * best, best + DIVERGE_ABS)
-        ):
+def _diverging(seen: list[_Epoch], run: _Run):
+    now = seen[-1]
+    advice = (
+        "The learning rate is probably too high: train again with one about ten times lower. This run's "
+        "model is not worth keeping."
+    )
+    terms = ["loss", "learning rate", "training set", "epoch"]
+    earlier = [e.tl for e in seen[:-1] if e.tl is not None]
+    if now.tl is not None and earlier:
+        best = min(earlier)
+        if now.tl > max(DIVERGE_FACTOR * best, best + DIVERGE_ABS):
             return _warning(
                 "diverging",
-                ep.get("epoch"),
-                f"The training loss grew from {best:.3f} to {tl:.3f} by epoch {_shown(ep.get('epoch'))}: "
-                "instead of learning, the model is getting worse at the training images themselves.",
-                "The learning rate is probably too high: train again with one about ten times lower.",
-                ["loss", "training set", "learning rate", "epoch"],
+                now.epoch,
+                "error",
+                f"Training has gone wrong: the training loss grew from {_fmt(best)} to {_fmt(now.tl)} by "
+                f"epoch {_shown(now.epoch)}. Instead of learning, the model is getting worse at its own "
+                "training images.",
+                advice,
+                terms,
             )
-        best = tl if best is None else min(best, tl)
-    return None
-
-
-def _error_tol(n_valid: int | None) -> float:
-    """How much worse an error rate must be to count: ERROR_TOL, and at least two validation images."""
-    return max(ERROR_TOL, 2 / n_valid) if n_valid else ERROR_TOL
-
-
-def _overfitting(epochs, n_valid):
-    """Error rate worse than its best for two epochs in a row while the training loss keeps falling."""
-    tol = _error_tol(n_valid)
-    for i in range(2, len(epochs)):
-        window = epochs[: i - 1]
-        scored = [(k, _err(ep)) for k, ep in enumerate(window) if _err(ep) is not None]
-        if not scored:
+    for what, loss in (("validation loss", now.vl), ("training loss", now.tl)):
+        if loss is None:
             continue
-        b, best_err = min(scored, key=lambda kv: (kv[1], kv[0]))
-        now = epochs[i]
-        e1, e2 = _err(epochs[i - 1]), _err(now)
-        tl_best, tl_now = _num(epochs[b].get("train_loss")), _num(now.get("train_loss"))
-        vl_best, vl_now = _num(epochs[b].get("valid_loss")), _num(now.get("valid_loss"))
-        if None in (e1, e2, tl_best, tl_now, vl_best, vl_now):
-            continue
-        if (
-            e1 > best_err + tol
-            and e2 > best_err + tol
-            and tl_now < tl_best * (1 - TRAIN_FALL)
-            and vl_now > vl_best
-        ):
-            # It began at the first epoch after the best one that was clearly worse.
-            onset = next(ep for ep in epochs[b + 1 :] if (_err(ep) or 0) > best_err + tol)
+        absurd = loss > ABSURD_FACTOR * run.guess_loss
+        exploded = loss > EXPLODE_FACTOR * run.guess_loss and (now.err is None or run.at_chance(now.err))
+        if absurd or exploded:
+            guess = f" (guessing would score about {_fmt(run.guess_loss)})" if run.n_classes else ""
+            err = f", and the error rate is {now.err:.3f}" if now.err is not None else ""
             return _warning(
-                "overfitting",
-                onset.get("epoch"),
-                f"Overfitting began around epoch {_shown(onset.get('epoch'))}: the error rate on the "
-                f"validation set went up from {best_err:.3f} (epoch {_shown(epochs[b].get('epoch'))}) "
-                f"to {e2:.3f}, while the training loss kept falling. The model is memorising its training "
-                "images instead of learning what makes each class different.",
-                f"Train for fewer epochs (about {b + 1} here), or get more (and more varied) images; "
-                "check for wrong labels, too.",
-                ["overfitting", "validation set", "training set", "loss", "metric", "epoch"],
+                "diverging",
+                now.epoch,
+                "error",
+                f"Training has gone wrong: the {what} exploded to {_fmt(loss)} in epoch "
+                f"{_shown(now.epoch)}{guess}{err}. The model's numbers blew up instead of learning.",
+                advice,
+                terms + (["error rate"] if now.err is not None else []),
             )
     return None
 
 
-def _valid_loss_rising(epochs, n_valid):
-    """Validation loss up two epochs in a row, clearly above its best, while the error rate is no worse."""
-    tol = _error_tol(n_valid)
-    for i in range(2, len(epochs)):
-        vls = [_num(ep.get("valid_loss")) for ep in epochs[: i + 1]]
-        errs = [_err(ep) for ep in epochs[: i + 1]]
-        if None in vls[i - 2 :] or errs[i] is None:
-            continue
-        best_vl = min((v for v in vls[: i - 1] if v is not None), default=None)
-        best_err = min((e for e in errs[:i] if e is not None), default=None)
-        if (
-            best_vl is not None
-            and vls[i] > vls[i - 1] > vls[i - 2]
-            and vls[i] > best_vl * (1 + VALID_RISE)
-            and best_err is not None
-            and errs[i] <= best_err + tol
-        ):
-            onset = epochs[i - 1]
-            return _warning(
-                "valid_loss_rising",
-                onset.get("epoch"),
-                f"The validation loss has been rising since epoch {_shown(onset.get('epoch'))}, "
-                "but the error rate is "
-                "still as good as it has been. The model still picks the right class as often, but it has "
-                "grown over-confident about the pictures it gets wrong. This is not overfitting yet.",
-                "Keep watching: if the error rate starts rising too, the model is overfitting and fewer "
-                "epochs would be better.",
-                ["loss", "validation set", "metric", "overfitting", "epoch"],
-            )
+def _rise(seen: list[_Epoch], run: _Run):
+    """The overfitting pattern at the last epoch: (best epoch, onset, significant), or None.
+
+    The error rate is above its best (taken from the epochs before the last two) for the last two
+    epochs, while the training loss fell since the best epoch, the validation loss is above the best
+    epoch's, and the training loss is clearly below the validation loss."""
+    if len(seen) < 3:
+        return None
+    scored = [e for e in seen[:-2] if e.err is not None]
+    if not scored:
+        return None
+    best = min(scored, key=lambda e: (e.err, e.index))
+    prev, now = seen[-2], seen[-1]
+    if None in (prev.err, now.err, best.tl, now.tl, best.vl, now.vl):
+        return None
+    if not (prev.err > best.err and now.err > best.err):
+        return None
+    if not (now.tl < best.tl * (1 - TRAIN_FALL) and now.vl > best.vl and now.tl < GAP * now.vl):
+        return None
+    significant = run.worse(prev.err, best.err) and run.worse(now.err, best.err)
+    if significant:
+        onset = next(e for e in seen[best.index + 1 :] if e.err is not None and run.worse(e.err, best.err))
+        return best, onset, True
+    if now.err - best.err >= VISIBLE_RISE:
+        return best, prev, False
     return None
 
 
-def _underfitting(epochs, n_classes):
-    """From the third epoch: no gap between training and validation loss, and little progress.
+def _overfitting(seen: list[_Epoch], best: _Epoch, onset: _Epoch):
+    now = seen[-1]
+    n, units = _learner_epochs(seen, best.index)
+    before_unfreezing = best.phase == "frozen"
+    when = (
+        "The best error rate came before fine_tune unfroze the model, so "
+        if before_unfreezing
+        else "What to do: "
+    )
+    return _warning(
+        "overfitting",
+        onset.epoch,
+        "warning",
+        f"Overfitting began around epoch {_shown(onset.epoch)}: the error rate on the validation set went "
+        f"up from {best.err:.3f} (epoch {_shown(best.epoch)}) to {now.err:.3f}, more than chance "
+        "explains, while the training loss kept falling. The model is memorising its training images "
+        "instead of learning what makes each class different.",
+        f"{when}train for fewer epochs: about {units}, so that training ends at the best epoch; or keep "
+        "the best epoch's weights while training (fastai's SaveModelCallback). Better still, get more "
+        "(and more varied) images, and check the labels: a model learns wrong labels by heart.",
+        ["overfitting", "validation set", "training set", "error rate", "loss", "epoch", "weights"],
+        n,
+    )
 
-    "Little progress" means the error rate is still at least UNDERFIT_ERROR and either no better than
-    90% of the first epoch's, or (when the class count is known) at least 75% of pure guessing's
-    error (1 - 1/classes). A training loss at or above 90% of the validation loss means the model
-    fits the images it learns from no better than new ones: it has not learned enough yet.
-    """
-    first_err = None
+
+def _unclear_rise(seen: list[_Epoch], run: _Run, best: _Epoch):
+    now = seen[-1]
+    n = run.n_valid
+    return _warning(
+        "few_valid_images",
+        now.epoch,
+        "info",
+        f"The error rate went up from {best.err:.3f} (epoch {_shown(best.epoch)}) to {now.err:.3f}, but "
+        f"with {n} validation images that is within what chance alone explains: too few validation "
+        "images to tell whether the model has started overfitting.",
+        "Keep watching whether the error rate keeps rising. To judge such changes, use more images (or a "
+        "larger validation share).",
+        ["validation set", "error rate", "overfitting", "epoch"],
+    )
+
+
+def _few_images(first: _Epoch, run: _Run):
+    n = run.n_valid
+    return _warning(
+        "few_valid_images",
+        first.epoch,
+        "info",
+        f"Only {_plural(n, 'image')} are kept for validation, so one image moves the error rate by "
+        f"{1 / n:.3f}. That is too few validation images to tell whether the model overfits or "
+        "underfits: the coach will only warn about losses that blow up.",
+        f"For a verdict on the curves, use at least {MIN_VALID} validation images: more images, or a "
+        "larger validation share (valid_pct).",
+        ["validation set", "error rate", "overfitting", "underfitting"],
+    )
+
+
+def _underfitting(seen: list[_Epoch], run: _Run):
+    now = seen[-1]
+    if len(seen) < UNDERFIT_MIN_EPOCHS or None in (now.err, now.tl, now.vl):
+        return None
+    errs = [e.err for e in seen if e.err is not None]
+    first, best = errs[0], min(errs)
+    stuck = now.err >= 0.9 * first or not (first - now.err > run.band(first, now.err))
+    if run.chance is not None:
+        stuck = stuck or now.err >= 0.75 * run.chance
+    if not (now.err >= UNDERFIT_ERROR and now.tl >= GAP * now.vl and stuck) or run.worse(now.err, best):
+        return None
+    so_far, _ = _learner_epochs(seen, now.index)
+    n = 2 * so_far
+    return _warning(
+        "underfitting",
+        now.epoch,
+        "warning",
+        f"After {_plural(len(seen), 'epoch')} the error rate is still {now.err:.3f} and the training loss "
+        "is as high as the validation loss: the model has not learned much yet, even about its own "
+        "training images.",
+        f"If it stays like this to the end, train for more epochs (at least {n}), try a higher learning "
+        "rate or a bigger architecture, use a pretrained model, and check that the labels match the "
+        "pictures.",
+        ["underfitting", "loss", "training set", "validation set", "error rate", "epoch", "learning rate"],
+        n,
+    )
+
+
+def _valid_loss_rising(seen: list[_Epoch], run: _Run):
+    if len(seen) < 3:
+        return None
+    a, b, now = seen[-3:]
+    if None in (a.vl, b.vl, now.vl, now.err) or not (now.vl > b.vl > a.vl):
+        return None
+    best_vl = min((e.vl for e in seen[:-2] if e.vl is not None), default=None)
+    best_err = min((e.err for e in seen[:-1] if e.err is not None), default=None)
+    if best_vl is None or best_err is None or now.vl <= best_vl * (1 + VALID_RISE):
+        return None
+    if run.worse(now.err, best_err) or run.at_chance(now.err):
+        return None
+    if now.err <= best_err:
+        how = "still as good as it has been"
+    else:
+        how = f"no worse than its best ({best_err:.3f}) by more than chance explains"
+    return _warning(
+        "valid_loss_rising",
+        b.epoch,
+        "info",
+        f"The validation loss has been rising since epoch {_shown(b.epoch)}, but the error rate "
+        f"({now.err:.3f}) is {how}. The model still picks the right class as often, but it has grown "
+        "over-confident about the pictures it gets wrong. This is not overfitting yet.",
+        "Keep watching: if the error rate starts rising too, the model is overfitting and fewer epochs "
+        "would be better.",
+        ["loss", "validation set", "error rate", "overfitting", "epoch"],
+    )
+
+
+def _judge(seen: list[_Epoch], run: _Run):
+    """The verdict at the last epoch of `seen`, or None when there is nothing to say."""
+    now = seen[-1]
+    if now.nan is not None:
+        return nan_loss_warning(now.epoch, now.nan)
+    found = _diverging(seen, run)
+    if found is not None or run.error_blind:
+        return found
+    rise = _rise(seen, run)
+    if rise is not None and rise[2]:
+        return _overfitting(seen, rise[0], rise[1])
+    found = _underfitting(seen, run)
+    if found is None and rise is not None and run.n_valid is not None:
+        # A visible rise that noise explains: say so rather than reassure ("not overfitting yet").
+        found = _unclear_rise(seen, run, rise[0])
+    return found or _valid_loss_rising(seen, run)
+
+
+# -- notes: the lesson's questions, answered where they arise ---------------------------------------
+
+
+def _valid_below_train(now: _Epoch):
+    return _warning(
+        "valid_below_train",
+        now.epoch,
+        "info",
+        f"In epoch {_shown(now.epoch)} the validation loss ({_fmt(now.vl)}) is below the training loss "
+        f"({_fmt(now.tl)}). That is normal, most of all early on: augmentation and dropout make the "
+        "task harder only during training, and fastai's training loss is a running average over the "
+        "last batches, so it still carries the higher losses from earlier in the epoch.",
+        "Nothing to fix. Overfitting shows the other way round: a training loss far below the "
+        "validation loss, and an error rate that gets worse.",
+        ["loss", "training set", "validation set", "batch", "overfitting"],
+    )
+
+
+def _two_phases(now: _Epoch, frozen: int):
+    if frozen:
+        first = f"first trained only the new last layers for {_plural(frozen, 'epoch')}, with the rest frozen"
+    else:
+        first = "first trains only the new last layers, with the rest frozen"
+    return _warning(
+        "two_phases",
+        now.epoch,
+        "info",
+        f"From epoch {_shown(now.epoch)} every layer trains: fine_tune {first} (they already know a lot "
+        "from pretraining), and now unfreezes the whole model. That is why fastai prints two tables, "
+        "and why the training loss can jump a little here: its running average starts again.",
+        "Nothing to do. The Epochs setting counts the epochs of this second part.",
+        ["fine-tune", "pretrained model", "weights", "epoch", "loss"],
+    )
+
+
+# -- putting it together ------------------------------------------------------------------------------
+
+
+def _walk(epochs, n_classes, n_valid):
+    """Yield (index, verdict, notes) per epoch, each judged from the epochs up to it."""
+    run = _Run(n_classes, n_valid)
+    seen: list[_Epoch] = []
+    try:
+        epochs = list(epochs or [])
+    except TypeError:
+        epochs = []
     for i, ep in enumerate(epochs):
-        err, tl, vl = _err(ep), _num(ep.get("train_loss")), _num(ep.get("valid_loss"))
-        if first_err is None:
-            first_err = err
-        if i + 1 < UNDERFIT_MIN_EPOCHS or None in (err, tl, vl, first_err):
-            continue
-        stuck = err >= 0.9 * first_err
-        if n_classes and n_classes > 1:
-            stuck = stuck or err >= 0.75 * (1 - 1 / n_classes)
-        if err >= UNDERFIT_ERROR and tl >= 0.9 * vl and stuck:
-            return _warning(
-                "underfitting",
-                ep.get("epoch"),
-                f"After {i + 1} epochs the error rate is still {err:.3f} and the training loss is as high as "
-                "the validation loss: the model has not learned much, even about its own training images.",
-                "Train for more epochs, try a higher learning rate or a bigger architecture, "
-                "use a pretrained "
-                "model, and check that the labels match the pictures.",
-                ["underfitting", "loss", "training set", "validation set", "metric", "epoch", "architecture"],
-            )
-    return None
+        now = _Epoch(i, ep)
+        seen.append(now)
+        verdict = _judge(seen, run)
+        notes = []
+        if i == 0 and run.error_blind and verdict is None:
+            verdict = _few_images(now, run)
+        elif i == 0 and run.error_blind:
+            notes.append(_few_images(now, run))
+        if verdict is None or verdict["severity"] != "error":
+            if now.tl is not None and now.vl is not None and now.vl < now.tl:
+                notes.append(_valid_below_train(now))
+            if now.phase == "unfrozen" and all(e.phase != "unfrozen" for e in seen[:-1]):
+                notes.append(_two_phases(now, _frozen(seen)))
+        yield i, verdict, notes
+        if now.nan is not None:
+            # Once the numbers are NaN, training cannot recover: later epochs are not judged.
+            return
+
+
+def verdicts(epochs: list[dict], n_classes: int | None = None, n_valid: int | None = None) -> list:
+    """The verdict of each epoch (a warning payload, or None when the curves look fine), in order.
+
+    Stops after a NaN epoch, so the list can be shorter than `epochs`."""
+    return [v for _, v, _ in _walk(epochs, n_classes, n_valid)]
+
+
+def final_verdict(epochs: list[dict], n_classes: int | None = None, n_valid: int | None = None):
+    """The verdict standing at the end of the run, or None."""
+    found = verdicts(epochs, n_classes, n_valid)
+    return found[-1] if found else None
+
+
+def run_failure(epochs: list[dict], n_classes: int | None = None, n_valid: int | None = None):
+    """The run's error `{kind, message, advice}` when its final verdict says training went wrong.
+
+    A diverged run must not show as completed: its model is worse than a guess."""
+    last = final_verdict(epochs, n_classes, n_valid)
+    if last is None or last["kind"] not in ("diverging", "nan_loss"):
+        return None
+    kind = "diverged" if last["kind"] == "diverging" else "nan_loss"
+    return {"kind": kind, "message": last["message"], "advice": last["advice"]}
 
 
 def assess(epochs: list[dict], n_classes: int | None = None, n_valid: int | None = None) -> list[dict]:
-    """Warnings about a run's curves, from its epoch payloads in order.
+    """Warnings about a run's curves, from its epoch payloads in order (rules in the module docstring).
 
     `n_classes` (number of classes) and `n_valid` (validation set size) are optional; when known they
-    sharpen the underfitting rule and widen the error-rate tolerance for small validation sets.
-    """
-    epochs = list(epochs)
-    nan = _nan_loss(epochs)
-    if nan is not None:
-        # Once the numbers are NaN the other rules would only add noise.
-        return [nan]
-    found = [_diverging(epochs), _overfitting(epochs, n_valid)]
-    rising = _valid_loss_rising(epochs, n_valid)
-    # Over-confidence is the milder reading of the same curve: drop it once overfitting shows,
-    # unless it began earlier (then it was a true early sign and stays in the history).
-    if rising is not None and (found[1] is None or rising["epoch"] < found[1]["epoch"]):
-        found.append(rising)
-    found.append(_underfitting(epochs, n_classes))
-    return [w for w in found if w is not None]
+    set what guessing scores and how much an error rate may move by chance alone."""
+    out: list[dict] = []
+    kinds: set[str] = set()
+    last_verdict = None  # the epoch of the latest verdict reported
+    for _, verdict, notes in _walk(epochs, n_classes, n_valid):
+        if verdict is not None and verdict["kind"] not in kinds:
+            if last_verdict is not None and verdict["epoch"] <= last_verdict:
+                # Its onset lies at or before an epoch already given a verdict: one verdict per epoch.
+                verdict = {**verdict, "epoch": last_verdict + 1}
+            kinds.add(verdict["kind"])
+            last_verdict = verdict["epoch"]
+            out.append(verdict)
+        for note in notes:
+            if note["kind"] not in kinds:
+                kinds.add(note["kind"])
+                out.append(note)
+    return out
