@@ -81,6 +81,7 @@ class CoachCallback(Callback):
 
     def _reset_run(self):
         self._epoch_payloads: list[dict] = []
+        self._sizes: dict = {}  # n_classes and n_valid, for the coach's judgement
         self._warned: set = set()
         self._done_batches = 0
         self._run_start = None
@@ -89,6 +90,10 @@ class CoachCallback(Callback):
     def epoch_records(self) -> list[dict]:
         """The epoch payloads of the current (or, in job mode, last) run, in order."""
         return list(self._epoch_payloads)
+
+    def run_failure(self) -> dict | None:
+        """The run's error when the coach's final verdict says training went wrong, else None."""
+        return overfit.run_failure(self._epoch_payloads, **self._sizes)
 
     # -- storage -------------------------------------------------------------------------------
 
@@ -171,6 +176,10 @@ class CoachCallback(Callback):
 
     def _end_notebook_run(self, state: str, error: dict | None = None):
         last = self._epoch_payloads[-1] if self._epoch_payloads else {}
+        if state == "completed":
+            # A loop that ran to its end has not succeeded when the model blew up on the way.
+            error = self.run_failure()
+            state = "failed" if error is not None else state
         result = None
         if state == "completed":
             result = {
@@ -297,9 +306,10 @@ class CoachCallback(Callback):
         self._epoch_payloads.append(payload)
         vocab = getattr(self.learn.dls, "vocab", None)
         n_classes = len(vocab) if vocab is not None and not isinstance(vocab[0], (list, tuple)) else None
-        new = []
         n_valid = len(self.learn.dls.valid_ds) if len(self.learn.dls.loaders) > 1 else None
-        for w in overfit.assess(self._epoch_payloads, n_classes=n_classes, n_valid=n_valid):
+        self._sizes = {"n_classes": n_classes, "n_valid": n_valid}
+        new = []
+        for w in overfit.assess(self._epoch_payloads, **self._sizes):
             if (w["kind"], w["epoch"]) not in self._warned:
                 self._warned.add((w["kind"], w["epoch"]))
                 new.append({"type": "warning", **w})

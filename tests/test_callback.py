@@ -120,6 +120,37 @@ def test_nan_loss_stops_training_and_fails_the_run(shapes, tmp_path):
     assert events[3]["error"]["kind"] == "nan_loss"
 
 
+def exploding_validation(learn):
+    """The issue's diverged run in small: a validation loss of about 1e15, as after lr 10."""
+    plain = CrossEntropyLossFlat()
+    learn.loss_func = lambda out, targ: plain(out, targ) * (1.0 if learn.training else 1e15)
+    return learn
+
+
+def test_a_diverged_notebook_run_fails_instead_of_completing(shapes, tmp_path):
+    db = tmp_path / "runs.sqlite"
+    learn = exploding_validation(tiny_learner(shapes))
+    learn.unfreeze()
+    bar, log = quiet(learn)
+    with bar, log:
+        learn.fit(2, 1e-3, cbs=CoachCallback(db_path=db))
+    store = RunStore(db)
+    (run,) = store.list_runs()
+    assert run["state"] == "failed"
+    assert run["error"]["kind"] == "diverged"
+    assert "ten times lower" in run["error"]["advice"]
+    events = store.events(run["id"])
+    warnings = [e for e in events if e["type"] == "warning"]
+    diverging = [w for w in warnings if w["kind"] == "diverging"]
+    assert len(diverging) == 1
+    assert diverging[0]["severity"] == "error"
+    # Written once each, with a severity, and never the reassuring "as good as it has been".
+    assert len({(w["kind"], w["epoch"]) for w in warnings}) == len(warnings)
+    assert all(w["severity"] in ("info", "warning", "error") for w in warnings)
+    assert not any("as good as it has been" in w["message"] for w in warnings)
+    assert events[-1] == {**events[-1], "type": "state", "state": "failed", "error": run["error"]}
+
+
 class Interrupt(Callback):
     order = 99  # after the coach has seen the batch
 

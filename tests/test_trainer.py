@@ -146,6 +146,30 @@ def test_nan_loss_is_reported(root, tmp_path, monkeypatch):
     assert [e["kind"] for e in store.events(run_id) if e["type"] == "warning"] == ["nan_loss"]
 
 
+def test_a_diverged_run_fails_without_a_model(root, tmp_path, monkeypatch):
+    from fastai.losses import CrossEntropyLossFlat
+
+    build = data.build_learner
+
+    def exploding(*args):
+        # The diverged run in small: training runs, the validation loss is about 1e15.
+        learn = build(*args)
+        plain = CrossEntropyLossFlat()
+        learn.loss_func = lambda out, targ: plain(out, targ) * (1.0 if learn.training else 1e15)
+        return learn
+
+    monkeypatch.setattr(data, "build_learner", exploding)
+    store, run_id = server_job(tmp_path, {"dataset": "shapes", **TINY_SPEC})
+    assert main(store, run_id, root) == 1
+    run = store.get_run(run_id)
+    assert run["error"]["kind"] == "diverged"
+    assert "learning rate" in run["error"]["advice"]
+    assert run["result"] is None
+    kinds = {e["kind"]: e["severity"] for e in store.events(run_id) if e["type"] == "warning"}
+    assert kinds["diverging"] == "error"
+    assert not (tmp_path / "artifacts" / run_id / "model.pkl").exists()
+
+
 def test_cuda_oom_retries_at_half_batch_size(root, tmp_path, monkeypatch):
     import torch
 

@@ -126,6 +126,10 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
                 advice="Next time, set a smaller batch_size from the start.",
                 terms=["epoch"],
             )
+    failure = coach.run_failure()
+    if failure is not None:
+        # The loop ended, but the coach's last verdict is that the model blew up: no model worth exporting.
+        raise TrainerError(**failure)
     artifacts.mkdir(parents=True, exist_ok=True)
     model_path = artifacts / "model.pkl"
     # The exported model is for inference anywhere, CPU included: no mixed-precision callback in it.
