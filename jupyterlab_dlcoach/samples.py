@@ -121,14 +121,14 @@ def _draw_shape(rng: random.Random, shape: str, size: int) -> Image.Image:
 
 
 def _shape_items(rng: random.Random, info: dict, per_class: int, size: int):
-    """(image, true class, file stem) for the drawn shapes."""
+    """(image, true class, number) for the drawn shapes."""
     for cls in info["classes"]:
         for i in range(per_class):
-            yield _draw_shape(rng, cls, size), cls, f"{cls[:3]}{i:04d}"
+            yield _draw_shape(rng, cls, size), cls, i
 
 
 def _digit_items(rng: random.Random, info: dict, per_class: int | None, size: int):
-    """(image, true class, file stem) for scikit-learn's digits, a balanced subset when per_class is set."""
+    """(image, true class, number) for scikit-learn's digits, a balanced subset when per_class is set."""
     from sklearn.datasets import load_digits  # only when digits are asked for: it takes ~0.5 s to import
 
     digits = load_digits()
@@ -143,7 +143,15 @@ def _digit_items(rng: random.Random, info: dict, per_class: int | None, size: in
         # 0..16 ink levels → white ink on black, as scanned digits are usually shown; upscaled smoothly.
         pixels = bytes(int(v) * 255 // 16 for v in digits.images[i].ravel())
         img = Image.frombytes("L", (8, 8), pixels).resize((size, size), Image.BILINEAR)
-        yield img, str(label), f"scan{i:04d}"
+        yield img, str(label), i
+
+
+# How each kind is made, and its file names. Both keep the true class in the name, so that a wrongly
+# filed picture can be told apart later: "circle_squ0007.png" is a square filed as a circle.
+_KINDS = {
+    "shapes": (_shape_items, lambda label, true, i: f"{label}_{true[:3]}{i:04d}.png"),
+    "digits": (_digit_items, lambda label, true, i: f"scan{i:04d}_{true}.png"),
+}
 
 
 def _read_marker(dest: Path) -> dict | None:
@@ -208,13 +216,12 @@ def write_sample(
     classes = info["classes"]
     for cls in classes:
         (dest / cls).mkdir()
-    make = _digit_items if info["kind"] == "digits" else _shape_items
-    for img, true, stem in make(rng, info, per_class, size):
+    make, file_name = _KINDS[info["kind"]]
+    for img, true, number in make(rng, info, per_class, size):
         label = true
         if rng.random() < info["noise"]:
             label = rng.choice([c for c in classes if c != true])
-        # The file name keeps the true class, so a wrongly filed picture can be told apart later.
-        img.save(dest / label / f"{stem}_{true}.png")
+        img.save(dest / label / file_name(label, true, number))
     marker = {"name": name, "classes": classes, "per_class": per_class, "image_size": size, "seed": seed}
     (dest / MARKER).write_text(json.dumps(marker))
     return dest
