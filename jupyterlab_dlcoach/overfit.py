@@ -22,8 +22,9 @@ The rules:
 1. One verdict per epoch, judged only from the epochs up to it, in this order of precedence:
    `nan_loss` (error) a loss is NaN or infinite (null once stored); nothing after it is judged.
    `diverging` (error) the training loss is well above its best (1.5 times it, and 0.1 more), or a
-   loss is far above what guessing scores (10 times ln(classes)) while the error rate is no better
-   than guessing, or absurdly far above it (1000 times).
+   loss is far above what guessing scores (10 times ln(classes)) for two epochs while the error rate
+   is no better than guessing and the training loss stopped falling, or absurdly far above it
+   (10,000 times) at any epoch.
    `overfitting` (warning) the error rate is above its best beyond the noise band for two epochs in
    a row, while the training loss fell (2 %) since the best epoch, the validation loss is above the
    best epoch's, and the training loss is clearly below the validation loss (under 0.9 times it).
@@ -39,13 +40,13 @@ The rules:
    It says "as good as it has been" only when the error rate is at or below its best.
    Underfitting and overfitting therefore never share an epoch, and their loss-gap conditions
    exclude each other.
-2. Each kind is reported once, at the epoch its first episode began (overfitting: the first epoch
-   clearly worse than the best), but never at or before an epoch whose verdict was already reported,
-   so no two verdicts share an epoch. Since a report depends only on the epochs up to the one that
-   revealed it, calling `assess` with more epochs never moves, changes or removes a warning.
+2. Each kind is reported once, at the first epoch with that verdict: the epoch the coach could tell,
+   its message naming when the trend began (overfitting: the first epoch clearly worse than the
+   best). So no two verdicts share an epoch, and since a verdict depends only on the epochs up to
+   its own, calling `assess` with more epochs never moves, changes or removes a warning.
 3. Notes that answer the lesson's questions where they arise, once each, with severity info:
-   `valid_below_train` the first time the validation loss is below the training loss, and
-   `two_phases` at fine_tune's first unfrozen epoch.
+   `valid_below_train` the first time the validation loss is clearly (5 %) below the training loss,
+   and `two_phases` at fine_tune's first unfrozen epoch.
 4. Epoch counts in advice are in the learner's units: the Epochs setting of fine_tune counts only the
    unfrozen epochs, so the frozen epochs seen in the payloads' phases are subtracted; for fit and
    fit_one_cycle it is the best epoch + 1. Such advice also carries `suggested_epochs`.
@@ -75,10 +76,12 @@ GAP = 0.9
 # Training loss this many times its best (and this much above it) means training is blowing up.
 DIVERGE_FACTOR = 1.5
 DIVERGE_ABS = 0.1
-# A loss this many times guessing's loss (ln of the class count) is exploding; the second one even
-# while the error rate still looks fine.
+# A loss this many times guessing's loss (ln of the class count) is exploding when it lasts two
+# epochs at a guessing error rate; the second one at once, whatever the error rate says.
 EXPLODE_FACTOR = 10.0
-ABSURD_FACTOR = 1000.0
+ABSURD_FACTOR = 10000.0
+# The validation loss must be this fraction below the training loss for the note explaining it.
+BELOW = 0.05
 # Underfitting: judged from this many epochs on, when the error rate is at least UNDERFIT_ERROR.
 UNDERFIT_MIN_EPOCHS = 3
 UNDERFIT_ERROR = 0.2
@@ -243,11 +246,20 @@ def _diverging(seen: list[_Epoch], run: _Run):
                 advice,
                 terms,
             )
-    for what, loss in (("validation loss", now.vl), ("training loss", now.tl)):
+    for what, key in (("validation loss", "vl"), ("training loss", "tl")):
+        loss = getattr(now, key)
         if loss is None:
             continue
+        # A model trained from scratch can score a wild validation loss for an epoch or two while its
+        # batch statistics settle (63, then 25 in a real noisy-digits run whose training loss fell all
+        # along): a moderate explosion counts when it lasts two epochs and training stopped making
+        # progress; an absurd one is never a passing phase.
         absurd = loss > ABSURD_FACTOR * run.guess_loss
-        exploded = loss > EXPLODE_FACTOR * run.guess_loss and (now.err is None or run.at_chance(now.err))
+        exploded = (
+            len(seen) > 1
+            and all(_exploded(getattr(e, key), e.err, run) for e in seen[-2:])
+            and not _falling(seen[-2].tl, now.tl)
+        )
         if absurd or exploded:
             guess = f" (guessing would score about {_fmt(run.guess_loss)})" if run.n_classes else ""
             err = f", and the error rate is {now.err:.3f}" if now.err is not None else ""
@@ -261,6 +273,17 @@ def _diverging(seen: list[_Epoch], run: _Run):
                 terms + (["error rate"] if now.err is not None else []),
             )
     return None
+
+
+def _falling(before: float | None, after: float | None) -> bool:
+    return before is not None and after is not None and after < before * (1 - TRAIN_FALL)
+
+
+def _exploded(loss: float | None, err: float | None, run: _Run) -> bool:
+    """A loss far above guessing's while the error rate is no better than guessing."""
+    if loss is None or loss <= EXPLODE_FACTOR * run.guess_loss:
+        return False
+    return err is None or run.at_chance(err)
 
 
 def _rise(seen: list[_Epoch], run: _Run):
@@ -302,12 +325,12 @@ def _overfitting(seen: list[_Epoch], best: _Epoch, onset: _Epoch):
     )
     return _warning(
         "overfitting",
-        onset.epoch,
+        now.epoch,
         "warning",
-        f"Overfitting began around epoch {_shown(onset.epoch)}: the error rate on the validation set went "
-        f"up from {best.err:.3f} (epoch {_shown(best.epoch)}) to {now.err:.3f}, more than chance "
-        "explains, while the training loss kept falling. The model is memorising its training images "
-        "instead of learning what makes each class different.",
+        f"The model is overfitting: since epoch {_shown(onset.epoch)} the error rate on the validation "
+        f"set has gone up from {best.err:.3f} (epoch {_shown(best.epoch)}) to {now.err:.3f}, more than "
+        "chance explains, while the training loss kept falling. The model is memorising its training "
+        "images instead of learning what makes each class different.",
         f"{when}train for fewer epochs: about {units}, so that training ends at the best epoch; or keep "
         "the best epoch's weights while training (fastai's SaveModelCallback). Better still, get more "
         "(and more varied) images, and check the labels: a model learns wrong labels by heart.",
@@ -393,7 +416,7 @@ def _valid_loss_rising(seen: list[_Epoch], run: _Run):
         how = f"no worse than its best ({best_err:.3f}) by more than chance explains"
     return _warning(
         "valid_loss_rising",
-        b.epoch,
+        now.epoch,
         "info",
         f"The validation loss has been rising since epoch {_shown(b.epoch)}, but the error rate "
         f"({now.err:.3f}) is {how}. The model still picks the right class as often, but it has grown "
@@ -461,7 +484,7 @@ def _two_phases(now: _Epoch, frozen: int):
 
 
 def _walk(epochs, n_classes, n_valid):
-    """Yield (index, verdict, notes) per epoch, each judged from the epochs up to it."""
+    """Yield (verdict, notes) per epoch, each judged from the epochs up to it."""
     run = _Run(n_classes, n_valid)
     seen: list[_Epoch] = []
     try:
@@ -478,11 +501,11 @@ def _walk(epochs, n_classes, n_valid):
         elif i == 0 and run.error_blind:
             notes.append(_few_images(now, run))
         if verdict is None or verdict["severity"] != "error":
-            if now.tl is not None and now.vl is not None and now.vl < now.tl:
+            if now.tl is not None and now.vl is not None and now.vl < (1 - BELOW) * now.tl:
                 notes.append(_valid_below_train(now))
             if now.phase == "unfrozen" and all(e.phase != "unfrozen" for e in seen[:-1]):
                 notes.append(_two_phases(now, _frozen(seen)))
-        yield i, verdict, notes
+        yield verdict, notes
         if now.nan is not None:
             # Once the numbers are NaN, training cannot recover: later epochs are not judged.
             return
@@ -492,7 +515,7 @@ def verdicts(epochs: list[dict], n_classes: int | None = None, n_valid: int | No
     """The verdict of each epoch (a warning payload, or None when the curves look fine), in order.
 
     Stops after a NaN epoch, so the list can be shorter than `epochs`."""
-    return [v for _, v, _ in _walk(epochs, n_classes, n_valid)]
+    return [v for v, _ in _walk(epochs, n_classes, n_valid)]
 
 
 def final_verdict(epochs: list[dict], n_classes: int | None = None, n_valid: int | None = None):
@@ -519,17 +542,9 @@ def assess(epochs: list[dict], n_classes: int | None = None, n_valid: int | None
     set what guessing scores and how much an error rate may move by chance alone."""
     out: list[dict] = []
     kinds: set[str] = set()
-    last_verdict = None  # the epoch of the latest verdict reported
-    for _, verdict, notes in _walk(epochs, n_classes, n_valid):
-        if verdict is not None and verdict["kind"] not in kinds:
-            if last_verdict is not None and verdict["epoch"] <= last_verdict:
-                # Its onset lies at or before an epoch already given a verdict: one verdict per epoch.
-                verdict = {**verdict, "epoch": last_verdict + 1}
-            kinds.add(verdict["kind"])
-            last_verdict = verdict["epoch"]
-            out.append(verdict)
-        for note in notes:
-            if note["kind"] not in kinds:
-                kinds.add(note["kind"])
-                out.append(note)
+    for verdict, notes in _walk(epochs, n_classes, n_valid):
+        for w in ([verdict] if verdict is not None else []) + notes:
+            if w["kind"] not in kinds:
+                kinds.add(w["kind"])
+                out.append(w)
     return out

@@ -55,8 +55,8 @@ EXPLODED = curve((2.9, 3.5e14, 0.90), (2.4, 4.1e13, 0.89))
     ("name", "epochs", "expected"),
     [
         ("healthy", HEALTHY, []),
-        ("over-confident, error still improving", OVERCONFIDENT, [("valid_loss_rising", 2)]),
-        ("overfitting from epoch 2", OVERFITTING, [("overfitting", 2)]),
+        ("over-confident, error still improving", OVERCONFIDENT, [("valid_loss_rising", 3)]),
+        ("overfitting, told at epoch 3", OVERFITTING, [("overfitting", 3)]),
         ("one noisy epoch is not overfitting", NOISY_BLIP, []),
         ("diverging", DIVERGING, [("diverging", 2)]),
         ("smoothed loss bump after unfreezing is fine", UNFREEZE_BUMP, []),
@@ -98,7 +98,7 @@ def test_overfitting_after_an_earlier_overconfidence_keeps_both():
         (0.3, 0.60, 0.14),
         (0.2, 0.70, 0.16),
     )
-    assert judged(epochs) == [("valid_loss_rising", 2), ("overfitting", 4)]
+    assert judged(epochs) == [("valid_loss_rising", 3), ("overfitting", 5)]
 
 
 def test_warnings_never_move_as_epochs_arrive():
@@ -126,8 +126,11 @@ def test_warning_shape_and_plain_words():
 
 def test_messages_count_epochs_from_one_like_the_panel():
     w = by_kind(OVERFITTING, "overfitting")
-    # Events count from 0 (as fastai does); a learner reads "epoch 1" for the first one.
-    assert f"around epoch {w['epoch'] + 1}:" in w["message"]
+    # Events count from 0 (as fastai does); a learner reads "epoch 1" for the first one. Told at epoch
+    # 3 (the second worse epoch), it names epoch 2 (the first) as the start, and the best epoch 1.
+    assert w["epoch"] == 3
+    assert "since epoch 3 the error rate" in w["message"]
+    assert "from 0.100 (epoch 2) to 0.160" in w["message"]
 
 
 # -- noise: a change must exceed what the validation set's size explains ---------------------------
@@ -147,7 +150,7 @@ def test_a_change_of_a_few_images_is_noise():
     )
     assert "overfitting" not in [k for k, _ in judged(epochs, n_valid=36)]
     # 0.10 → 0.14 and 0.16: of 400 images that is 16 and 24, beyond two standard errors (about 0.033).
-    assert judged(OVERFITTING, n_valid=400) == [("overfitting", 2)]
+    assert judged(OVERFITTING, n_valid=400) == [("overfitting", 3)]
     # Of 100 images it is 4 and 6, inside them (about 0.066): the coach says so instead of guessing.
     assert judged(OVERFITTING, n_valid=100) == [("few_valid_images", 3)]
     w = by_kind(OVERFITTING, "few_valid_images", n_valid=100)
@@ -221,6 +224,18 @@ def test_a_run_that_recovers_is_not_failed():
     recovered = [*DIVERGING, {**DIVERGING[0], "epoch": 4, "train_loss": 0.7}]
     assert run_failure(epochs) is not None
     assert run_failure(recovered) is None
+
+
+def test_one_wild_validation_loss_at_the_start_is_not_divergence():
+    # A real digits run from scratch (tests/fixtures/curves/digits.json): 51 at epoch 1, then 0.11.
+    start = curve((1.05, 51.2, 0.864), (0.55, 0.452, 0.12), (0.39, 0.109, 0.028))
+    assert judged(start, n_classes=10, n_valid=359) == []
+    # And two, while the training loss falls (tests/fixtures/curves/digits-noisy-*.json).
+    settling = curve((3.10, 63.1, 0.908), (2.74, 25.4, 0.925), (2.46, 2.75, 0.55))
+    assert judged(settling, n_classes=10, n_valid=120) == []
+    stuck = curve((2.40, 51.2, 0.90), (2.39, 60.0, 0.90), (2.41, 70.0, 0.89))
+    assert judged(stuck, n_classes=10, n_valid=359) == [("diverging", 1)]
+    assert run_failure(stuck, n_classes=10, n_valid=359)["kind"] == "diverged"
 
 
 def test_no_lesson_notes_on_a_diverged_epoch():
