@@ -115,14 +115,21 @@ export namespace DLCoach {
     seconds: number;
   }
 
+  /** How much a warning matters: a note, something to act on, or a run that went wrong. */
+  export type Severity = 'info' | 'warning' | 'error';
+
   export interface IWarningEvent extends IEventBase {
     type: 'warning';
     kind: string;
     /** null for a warning about the whole run, e.g. `cuda_oom_retry`. */
     epoch: number | null;
+    /** Absent in warnings recorded before severities existed: read as 'warning'. */
+    severity?: Severity;
     message: string;
     advice: string;
     terms: string[];
+    /** The epoch count the advice names, in the units of the form's Epochs field. */
+    suggested_epochs?: number;
   }
 
   export interface IStateEvent extends IEventBase {

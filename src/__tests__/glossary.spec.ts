@@ -8,22 +8,27 @@ const terms = glossaryTerms(trans);
 const ids = (list: { id: string }[]) => list.map(t => t.id);
 
 describe('glossary terms', () => {
-  it("has the lesson's 15 terms, each with a definition and valid related terms", () => {
+  it("has the lesson's 15 terms and the panel's 5, each with a definition and valid related terms", () => {
     expect(ids(terms)).toEqual([
       'label',
       'architecture',
       'model',
       'parameters',
+      'weights',
       'fit',
       'train',
       'pretrained-model',
       'fine-tune',
       'epoch',
+      'batch',
+      'learning-rate',
       'loss',
       'metric',
+      'error-rate',
       'validation-set',
       'training-set',
       'overfitting',
+      'underfitting',
       'cnn'
     ]);
     for (const term of terms) {
@@ -44,6 +49,28 @@ describe('glossary terms', () => {
     expect(findTerm(terms, 'fit')!.related).toContain('train');
     expect(findTerm(terms, 'train')!.related).toContain('fit');
     expect(findTerm(terms, 'metric')!.related).toContain('loss');
+    expect(findTerm(terms, 'weights')!.related).toContain('parameters');
+    expect(findTerm(terms, 'underfitting')!.related).toContain('overfitting');
+    expect(findTerm(terms, 'overfitting')!.related).toContain('underfitting');
+  });
+
+  it('explains every word the coach names in its warnings', () => {
+    for (const word of [
+      'learning rate',
+      'batch',
+      'underfitting',
+      'error rate',
+      'weights',
+      'pretrained model',
+      'fine-tune',
+      'training set',
+      'validation set'
+    ]) {
+      expect(findTerm(terms, word)).not.toBeNull();
+    }
+    expect(findTerm(terms, 'lr')?.id).toBe('learning-rate');
+    expect(findTerm(terms, 'error_rate')?.id).toBe('error-rate');
+    expect(findTerm(terms, 'batch size')?.id).toBe('batch');
   });
 });
 
@@ -58,7 +85,8 @@ describe('searchTerms', () => {
   });
 
   it('matches aliases', () => {
-    expect(ids(searchTerms(terms, 'weights'))).toEqual(['parameters']);
+    expect(ids(searchTerms(terms, 'weights'))[0]).toBe('weights');
+    expect(ids(searchTerms(terms, 'accuracy'))).toContain('metric');
     expect(ids(searchTerms(terms, 'convolutional'))).toContain('cnn');
   });
 
@@ -78,7 +106,8 @@ describe('findTerm', () => {
   it('finds by id, label or alias in any case', () => {
     expect(findTerm(terms, 'validation-set')?.id).toBe('validation-set');
     expect(findTerm(terms, 'Validation set')?.id).toBe('validation-set');
-    expect(findTerm(terms, 'WEIGHTS')?.id).toBe('parameters');
+    expect(findTerm(terms, 'WEIGHTS')?.id).toBe('weights');
+    expect(findTerm(terms, 'Error Rate')?.id).toBe('error-rate');
     expect(findTerm(terms, 'nothing')).toBeNull();
   });
 });

@@ -51,14 +51,26 @@ export function glossaryTerms(trans: TranslationBundle): IGlossary.ITerm[] {
     {
       id: 'parameters',
       label: trans.__('Parameters'),
-      aliases: [trans.__('weights')],
+      aliases: [],
       definition: trans.__(
         'The numbers inside the model that decide what it computes. Training adjusts them, step by step.'
       ),
       relation: trans.__(
         'They turn a general architecture into a model for your task. A pretrained model comes with parameters already trained.'
       ),
-      related: ['architecture', 'model', 'fit']
+      related: ['architecture', 'model', 'fit', 'weights']
+    },
+    {
+      id: 'weights',
+      label: trans.__('Weights'),
+      aliases: [trans.__('weight')],
+      definition: trans.__(
+        'Another word for the parameters: the numbers in the model that training keeps adjusting.'
+      ),
+      relation: trans.__(
+        'Pretrained weights were already trained by someone else on many images; random weights know nothing yet, so a model that starts from them must learn everything from your data.'
+      ),
+      related: ['parameters', 'pretrained-model', 'model']
     },
     {
       id: 'fit',
@@ -119,6 +131,30 @@ export function glossaryTerms(trans: TranslationBundle): IGlossary.ITerm[] {
       related: ['training-set', 'metric', 'overfitting']
     },
     {
+      id: 'batch',
+      label: trans.__('Batch'),
+      aliases: [trans.__('mini-batch'), trans.__('batch size'), 'batch_size'],
+      definition: trans.__(
+        'A small group of items, for example 64 images, that the model looks at together before its parameters change by one step.'
+      ),
+      relation: trans.__(
+        'An epoch is made of many batches, and the training loss on the chart moves after each one. Smaller batches give more (and noisier) steps per epoch.'
+      ),
+      related: ['epoch', 'learning-rate', 'loss']
+    },
+    {
+      id: 'learning-rate',
+      label: trans.__('Learning rate'),
+      aliases: ['lr', 'base_lr', trans.__('step size')],
+      definition: trans.__(
+        'How far each training step moves the parameters. The loss tells which way to move them; the learning rate tells how far.'
+      ),
+      relation: trans.__(
+        "Too small and the loss falls slowly, so the model underfits in the epochs it gets; too large and the loss jumps around or blows up (the run diverges). fastai's lr_find helps to pick one."
+      ),
+      related: ['loss', 'batch', 'parameters', 'underfitting']
+    },
+    {
       id: 'loss',
       label: trans.__('Loss'),
       aliases: [
@@ -137,14 +173,26 @@ export function glossaryTerms(trans: TranslationBundle): IGlossary.ITerm[] {
     {
       id: 'metric',
       label: trans.__('Metric'),
-      aliases: [trans.__('error rate'), trans.__('accuracy')],
+      aliases: [trans.__('accuracy')],
       definition: trans.__(
         'A measure of how good the model is, computed on the validation set and chosen to be easy for people to understand, such as the error rate.'
       ),
       relation: trans.__(
         'Unlike the loss, the metric does not drive training; it tells you how well the model works on data it did not learn from.'
       ),
-      related: ['loss', 'validation-set']
+      related: ['loss', 'validation-set', 'error-rate']
+    },
+    {
+      id: 'error-rate',
+      label: trans.__('Error rate'),
+      aliases: ['error_rate'],
+      definition: trans.__(
+        'The share of validation images the model gets wrong: 0.05 means 5 wrong out of every 100. Accuracy is 1 minus the error rate.'
+      ),
+      relation: trans.__(
+        'It is the metric this panel reports. With few validation images it moves in big steps (one image of 20 is 0.05), so a small change can be chance rather than progress or overfitting.'
+      ),
+      related: ['metric', 'validation-set', 'overfitting']
     },
     {
       id: 'validation-set',
@@ -184,7 +232,19 @@ export function glossaryTerms(trans: TranslationBundle): IGlossary.ITerm[] {
       relation: trans.__(
         'You see it when the training loss keeps falling while the validation loss rises (or the metric gets worse). Fewer epochs or more data help.'
       ),
-      related: ['validation-set', 'loss', 'epoch']
+      related: ['validation-set', 'loss', 'epoch', 'underfitting']
+    },
+    {
+      id: 'underfitting',
+      label: trans.__('Underfitting'),
+      aliases: [trans.__('underfit')],
+      definition: trans.__(
+        'When a model has not learned enough yet: it does badly even on the images it trains on, not only on new ones.'
+      ),
+      relation: trans.__(
+        'The opposite of overfitting: the training and validation loss stay high and close together. More epochs, a better learning rate, a bigger architecture or a pretrained model help.'
+      ),
+      related: ['overfitting', 'loss', 'epoch', 'learning-rate']
     },
     {
       id: 'cnn',

@@ -177,19 +177,45 @@ function TermLinks(
   return (
     <p className="jp-DLCoach-terms">
       {trans.__('Words used: ')}
-      {terms.map(term =>
-        isTerm(term) ? (
-          <TermLink key={term} term={term} commands={commands}>
-            {term.replace(/-/g, ' ')}
-          </TermLink>
-        ) : (
-          <span key={term} className="jp-DLCoach-plainTerm">
-            {term}
-          </span>
-        )
-      )}
+      {terms.map((term, i) => (
+        // A separator in the text itself: copied or read aloud, the words must not run together.
+        <React.Fragment key={term}>
+          {i > 0 && ', '}
+          {isTerm(term) ? (
+            <TermLink term={term} commands={commands}>
+              {term.replace(/-/g, ' ')}
+            </TermLink>
+          ) : (
+            <span className="jp-DLCoach-plainTerm">{term}</span>
+          )}
+        </React.Fragment>
+      ))}
     </p>
   );
+}
+
+const SEVERITY_ICONS: { [s in DLCoach.Severity]: string } = {
+  info: 'ℹ',
+  warning: '⚠',
+  error: '✖'
+};
+
+function severityOf(w: DLCoach.IWarningEvent): DLCoach.Severity {
+  return w.severity && w.severity in SEVERITY_ICONS ? w.severity : 'warning';
+}
+
+function severityLabel(
+  severity: DLCoach.Severity,
+  trans: TranslationBundle
+): string {
+  switch (severity) {
+    case 'info':
+      return trans.__('Note');
+    case 'warning':
+      return trans.__('Warning');
+    case 'error':
+      return trans.__('Problem');
+  }
 }
 
 function Warnings(props: IProps): React.ReactElement | null {
@@ -204,9 +230,19 @@ function Warnings(props: IProps): React.ReactElement | null {
       aria-label={trans.__('What the curves say')}
     >
       {warnings.map(w => (
-        <li key={w.seq} className="jp-DLCoach-warning" data-kind={w.kind}>
-          <span className="jp-DLCoach-warningIcon" aria-hidden="true">
-            ⚠
+        <li
+          key={w.seq}
+          className={`jp-DLCoach-warning jp-DLCoach-severity-${severityOf(w)}`}
+          data-kind={w.kind}
+          data-severity={severityOf(w)}
+        >
+          <span
+            className="jp-DLCoach-warningIcon"
+            role="img"
+            aria-label={severityLabel(severityOf(w), trans)}
+            title={severityLabel(severityOf(w), trans)}
+          >
+            {SEVERITY_ICONS[severityOf(w)]}
           </span>
           <div>
             <p>
