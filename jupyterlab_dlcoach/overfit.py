@@ -97,7 +97,10 @@ def _num(x) -> float | None:
     """A finite number, or None for anything else (missing, None, NaN, text…)."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return None
-    x = float(x)
+    try:
+        x = float(x)
+    except OverflowError:  # an integer beyond any float
+        return None
     return x if math.isfinite(x) else None
 
 
@@ -135,14 +138,29 @@ class _Epoch:
             self.nan = None
 
 
+def noise_band(a: float, b: float, n_valid: int | None) -> float:
+    """How far apart two error rates on a validation set of `n_valid` images must be to be more than noise."""
+    n = _count(n_valid)
+    if n is None:
+        return ERROR_TOL
+    p = min(max((a + b) / 2, 1 / n), 1 - 1 / n) if n > 1 else 0.5
+    return max(NOISE_SE * math.sqrt(p * (1 - p) / n), NOISE_IMAGES / n)
+
+
+def _count(x) -> int | None:
+    """A usable count of things (classes, images), or None."""
+    if isinstance(x, bool) or not isinstance(x, int) or not 0 < x < 10**12:
+        return None
+    return x
+
+
 class _Run:
     """What the rules need to know about the run as a whole."""
 
     def __init__(self, n_classes, n_valid):
-        c = n_classes if isinstance(n_classes, int) and not isinstance(n_classes, bool) else None
-        v = n_valid if isinstance(n_valid, int) and not isinstance(n_valid, bool) else None
+        c, v = _count(n_classes), _count(n_valid)
         self.n_classes = c if c is not None and c >= 2 else None
-        self.n_valid = v if v is not None and v > 0 else None
+        self.n_valid = v
         # Guessing: error 1 - 1/classes, loss ln(classes) (1.0 stands in when the count is unknown).
         self.chance = 1 - 1 / self.n_classes if self.n_classes else None
         self.guess_loss = max(1.0, math.log(self.n_classes)) if self.n_classes else 1.0
@@ -150,12 +168,7 @@ class _Run:
         self.error_blind = self.n_valid is not None and self.n_valid < MIN_VALID
 
     def band(self, a: float, b: float) -> float:
-        """How far apart two error rates on this validation set must be before the gap is more than noise."""
-        n = self.n_valid
-        if n is None:
-            return ERROR_TOL
-        p = min(max((a + b) / 2, 1 / n), 1 - 1 / n) if n > 1 else 0.5
-        return max(NOISE_SE * math.sqrt(p * (1 - p) / n), NOISE_IMAGES / n)
+        return noise_band(a, b, self.n_valid)
 
     def worse(self, err: float, than: float) -> bool:
         return err - than > self.band(err, than)

@@ -10,7 +10,8 @@ SEVERITIES = {"info", "warning", "error"}
 losses = st.one_of(
     st.floats(min_value=0.001, max_value=5.0),
     st.floats(min_value=0.0, max_value=1e16),
-    st.sampled_from([float("nan"), float("inf"), None, 0.0]),
+    st.sampled_from([float("nan"), float("inf"), -float("inf"), None, 0.0, -1.0]),
+    st.integers(0, 10**400),
 )
 
 
