@@ -229,33 +229,36 @@ function Warnings(props: IProps): React.ReactElement | null {
       className="jp-DLCoach-warnings"
       aria-label={trans.__('What the curves say')}
     >
-      {warnings.map(w => (
-        <li
-          key={w.seq}
-          className={`jp-DLCoach-warning jp-DLCoach-severity-${severityOf(w)}`}
-          data-kind={w.kind}
-          data-severity={severityOf(w)}
-        >
-          <span
-            className="jp-DLCoach-warningIcon"
-            role="img"
-            aria-label={severityLabel(severityOf(w), trans)}
-            title={severityLabel(severityOf(w), trans)}
+      {warnings.map(w => {
+        const severity = severityOf(w);
+        return (
+          <li
+            key={w.seq}
+            className={`jp-DLCoach-warning jp-DLCoach-severity-${severity}`}
+            data-kind={w.kind}
+            data-severity={severity}
           >
-            {SEVERITY_ICONS[severityOf(w)]}
-          </span>
-          <div>
-            <p>
-              {w.epoch !== null && (
-                <strong>{trans.__('Epoch %1: ', w.epoch + 1)}</strong>
-              )}
-              {w.message}
-            </p>
-            <p className="jp-DLCoach-advice">{w.advice}</p>
-            <TermLinks {...props} terms={w.terms} />
-          </div>
-        </li>
-      ))}
+            <span
+              className="jp-DLCoach-warningIcon"
+              role="img"
+              aria-label={severityLabel(severity, trans)}
+              title={severityLabel(severity, trans)}
+            >
+              {SEVERITY_ICONS[severity]}
+            </span>
+            <div>
+              <p>
+                {w.epoch !== null && (
+                  <strong>{trans.__('Epoch %1: ', w.epoch + 1)}</strong>
+                )}
+                {w.message}
+              </p>
+              <p className="jp-DLCoach-advice">{w.advice}</p>
+              <TermLinks {...props} terms={w.terms} />
+            </div>
+          </li>
+        );
+      })}
     </ul>
   );
 }
