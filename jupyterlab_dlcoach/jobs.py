@@ -76,6 +76,11 @@ class JobManager:
         self._stopping = False
         # How often running notebook runs are checked for a kernel that died.
         self.notebook_check_s = 5.0
+        # The executor prepares for the next job (a warm trainer) only this long after start, so that
+        # the server's own start-up and short-lived test servers do not pay for it.
+        self.prepare_delay_s = 3.0
+        self._prepare_at = 0.0
+        self._prepare_timer: asyncio.TimerHandle | None = None
         # Told when a run changes without an event saying so (a cancel request, a deletion).
         self.on_change: Callable[[str], None] = lambda run_id: None
 
@@ -93,20 +98,32 @@ class JobManager:
         self._stopping = False
         self._wake = asyncio.Event()
         self._reconcile()
+        loop = asyncio.get_running_loop()
+        self._prepare_at = loop.time() + self.prepare_delay_s
+        self._prepare_timer = loop.call_later(self.prepare_delay_s, self._wake.set)
         self._spawn_task(self._schedule(), "scheduler")
         self._wake.set()
 
     async def stop(self) -> None:
-        """Stop watching and scheduling. Trainers keep running: the next server re-attaches them."""
+        """Stop watching and scheduling. Trainers keep running: the next server re-attaches them.
+
+        What the executor prepared for a next job (an idle warm trainer) ends here.
+        """
         # The flag, not only the cancel: Python 3.11's wait_for can swallow a cancel that races with
         # the wake-up it waits for, and the scheduler would then loop on forever.
         self._stopping = True
         if self._wake is not None:
             self._wake.set()
+        if self._prepare_timer is not None:
+            self._prepare_timer.cancel()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            self.executor.close()
+        except Exception:
+            self.log.exception("dlcoach: releasing the executor's idle trainer failed")
         self._tasks.clear()
         self._running.clear()
         self._queue.clear()
@@ -220,10 +237,22 @@ class JobManager:
                 except Exception as e:  # one job that cannot start must not stall the queue behind it
                     self.log.exception("dlcoach: starting job %s failed", run_id)
                     self._crashed(run_id, e)
+            self._prepare()
             try:
                 self._check_notebooks()
             except Exception:
                 self.log.exception("dlcoach: checking notebook runs failed")
+
+    def _prepare(self) -> None:
+        """Let the executor get ready for the job that can start next: into a free slot, or the next
+        free one when jobs wait. With every slot busy and none waiting there is nothing to prepare."""
+        if self._stopping or asyncio.get_running_loop().time() < self._prepare_at:
+            return
+        if self._queue or len(self._running) < self.max_running:
+            try:
+                self.executor.prepare(self.db_path, self.root_dir)
+            except Exception:
+                self.log.exception("dlcoach: preparing the executor for the next job failed")
 
     def _crashed(self, run_id: str, exc: Exception, what: str = "The job could not be started") -> None:
         error = {
