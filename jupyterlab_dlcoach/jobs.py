@@ -14,36 +14,23 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-import psutil
-
 from . import datasets
 from .errors import BadInput, CoachError, Conflict, NotFound
 from .executor import Executor, TrainerHandle, artifacts_dir
 from .models import JobSpec
-
-QUEUED, RUNNING = "queued", "running"
-COMPLETED, FAILED, CANCELLED, INTERRUPTED = "completed", "failed", "cancelled", "interrupted"
-ACTIVE_STATES = (QUEUED, RUNNING)
-
-
-def crash_error(exit_code: int | None, signal: str | None, log_path) -> dict:
-    """The error of a trainer that ended without recording one itself."""
-    how = f"was killed by signal {signal}" if signal else f"ended with exit code {exit_code}"
-    advice = (
-        "If nobody stopped it, the machine may have run out of memory: try a smaller batch_size or "
-        "image_size, or num_workers 0."
-    )
-    if log_path:
-        advice += f" The trainer's output is in {log_path}."
-    return {"kind": "crashed", "message": f"The trainer process {how}.", "advice": advice}
+from .recovery import Recovery
+from .run_states import (
+    ACTIVE_STATES,
+    CANCELLED,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    ended_state,
+    job_json,
+)
 
 
-def job_json(run: dict, position: int | None = None) -> dict:
-    """A run as the API shows it: every stored field, plus the queue position of a queued job."""
-    return {**run, "position": position}
-
-
-class JobManager:
+class JobManager(Recovery):
     """One FIFO queue of jobs, at most ``max_running`` trainers at a time."""
 
     def __init__(
@@ -282,14 +269,6 @@ class JobManager:
         except Exception:
             self.log.exception("dlcoach: could not mark job %s failed", run_id)
 
-    def _check_notebooks(self) -> None:
-        """A notebook run whose kernel died cannot say so itself: mark it interrupted."""
-        for run in self.store.list_runs(kind="notebook"):
-            if run["state"] == RUNNING and not _kernel_alive(run):
-                self.log.info("dlcoach: the kernel of notebook run %s is gone; interrupted", run["id"])
-                self._finish(run["id"], INTERRUPTED)
-                self.on_change(run["id"])
-
     def _pick_gpu(self, run_id: str) -> int | None:
         """The visible GPU with the fewest of our running jobs, for a job that lets us choose."""
         run = self.store.get_run(run_id)
@@ -345,58 +324,9 @@ class JobManager:
             self._wake.set()
 
     def _settle(self, run: dict, exit_code: int | None, signal: str | None, handle: TrainerHandle) -> None:
-        fields = {"exit_code": exit_code, "signal": signal}
-        if exit_code == 0:
-            state, error = COMPLETED, None
-        elif run["cancel_requested"]:
-            state, error = CANCELLED, None
-        elif exit_code is None and signal is None:
-            # A re-attached trainer: its exit status went to the old server; judge by what it recorded.
-            if run["error"]:
-                state, error = FAILED, run["error"]
-            elif run["result"] is not None:
-                state, error = COMPLETED, None
-            else:
-                state, error = INTERRUPTED, None
-        else:
-            state, error = FAILED, run["error"] or crash_error(exit_code, signal, handle.log_path)
-        self._finish(run["id"], state, error=error, **fields)
+        state, error = ended_state(run, exit_code, signal, handle.log_path)
+        self._finish(run["id"], state, error=error, exit_code=exit_code, signal=signal)
 
     def _finish(self, run_id: str, state: str, *, error: dict | None = None, **fields) -> None:
         self.store.update_run(run_id, state=state, ended=time.time(), error=error, **fields)
         self.store.append_event(run_id, "state", state=state, error=error)
-
-    # -- recovery -------------------------------------------------------------------------------
-
-    def _reconcile(self) -> None:
-        """Adopt what a previous server left: live trainers are watched again, dead ones interrupted."""
-        for run in reversed(self.store.list_runs()):  # oldest first, so the queue keeps its order
-            if run["state"] == QUEUED and run["kind"] == "job":
-                self._queue.append(run["id"])
-            elif run["state"] == RUNNING and run["kind"] == "job":
-                handle = None
-                if run["pid"]:
-                    handle = self.executor.attach(run["id"], run["pid"], run["pid_started"])
-                if handle is not None:
-                    self.log.info("dlcoach: re-attached to job %s (pid %s)", run["id"], handle.pid)
-                    self._watch(handle)
-                else:
-                    self._finish(run["id"], CANCELLED if run["cancel_requested"] else INTERRUPTED)
-            elif run["state"] == RUNNING and run["kind"] == "notebook" and not _kernel_alive(run):
-                # The callback writes a notebook run's state; a kernel that died cannot.
-                self._finish(run["id"], INTERRUPTED)
-
-
-def _kernel_alive(run: dict) -> bool:
-    if not run["pid"]:
-        return True  # nothing to judge by; leave it as its callback left it
-    try:
-        proc = psutil.Process(run["pid"])
-        started = proc.create_time()
-    except psutil.NoSuchProcess:
-        return False
-    except psutil.AccessDenied:
-        return True
-    if run["pid_started"] is not None and abs(started - run["pid_started"]) > 1.0:
-        return False
-    return proc.status() != psutil.STATUS_ZOMBIE
