@@ -293,34 +293,7 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
     return EXIT_OK
 
 
-def run_and_exit(argv=None):
-    """Run :func:`main` and end the process the moment it returns.
-
-    Python's own shutdown (tearing down torch, fastai and their threads) takes over a second after the
-    result is written, and the server shows the run as running until the process is gone. The result,
-    events and model are already on disk, so only the standard streams need flushing before os._exit.
-    """
-    import os
-    import traceback
-
-    try:
-        code = main(argv)
-    except SystemExit as e:  # argparse: --help, bad arguments
-        if isinstance(e.code, str):
-            print(e.code, file=sys.stderr)
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except KeyboardInterrupt:
-        code = 130
-    except BaseException:  # a crash: its traceback belongs in the log, as Python would print it
-        traceback.print_exc()
-        code = EXIT_FAILED
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
-
-
 if __name__ == "__main__":
-    run_and_exit()
+    from .quick_exit import run_then_exit
+
+    run_then_exit(main)

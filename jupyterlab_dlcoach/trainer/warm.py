@@ -72,9 +72,10 @@ def main() -> None:
         # honour it. exec keeps the pid, group and log, so the server sees no difference.
         argv = [sys.executable, "-m", "jupyterlab_dlcoach.trainer", *cold_argv(job)]
         os.execve(sys.executable, argv, dict(os.environ))  # noqa: S606 (no shell wanted)
-    from .__main__ import run_and_exit
+    from .__main__ import main as trainer_main
+    from .quick_exit import run_then_exit
 
-    run_and_exit(cold_argv(job))
+    run_then_exit(trainer_main, cold_argv(job))
 
 
 if __name__ == "__main__":
