@@ -25,17 +25,21 @@ from . import datasets, weights
 from .errors import CoachError
 from .models import JobSpec
 
-# Costs relative to one training image of resnet18 at 32 px in an unfrozen epoch, and how much of that
-# cost does not grow with the picture or the model (decoding, augmenting, batching), from runs of the
-# digits sample on a 2-core CPU (see docs/api.md, "Measured").
+# Costs relative to one training image of resnet18 at 32 px in an unfrozen epoch, and the share of that
+# cost that does not grow with the picture or the model (decoding, augmenting, batching). Measured as
+# process CPU time per image on the digits sample (a single thread, so that other work on the machine
+# does not count): validation 0.33-0.40 of training; a frozen epoch's training 0.55; resnet18 at 64,
+# 128 and 224 px 2.1-2.4x, 7.5x and 27x the 32-px cost (a fixed share of 0.5 predicts 2.5x, 8.5x, 25x);
+# resnet34 at 32 px 1.6x (predicted 1.5x), resnet50 at 64 px 2.6x resnet18's (predicted 2.0x).
 VALID_COST = 0.35
-FROZEN_COST = 0.6
-FIXED_SHARE = 0.3
+FROZEN_COST = 0.55
+FIXED_SHARE = 0.5
 REFERENCE_SIDE = 32
 REFERENCE_ARCH = "resnet18"
-# Built in, for a machine with no earlier run: seconds per unit of work, and the seconds a job spends
-# outside its epochs (starting the trainer, importing fastai, reading the images, saving the model).
-CPU_RATE = 0.0018
+# Built in, for a machine with no earlier run: seconds per unit of work on a 2-core CPU (digits, 3 epochs
+# of fit_one_cycle from scratch at 32 px: about 9 s of epochs), and the seconds a job spends outside its
+# epochs when its trainer starts cold (importing torch and fastai, reading the images, saving the model).
+CPU_RATE = 0.0019
 CPU_STARTUP = 5.0
 HISTORY_RUNS = 5
 IMAGE_SIDE_MIN, IMAGE_SIDE_MAX = 32, 224
