@@ -33,6 +33,7 @@ BASE_URL_ENV = "DLCOACH_WEIGHTS_URL"
 # torch.hub checks a download against the hex digits between the last '-' and the '.' of its name.
 _HASH_PREFIX = re.compile(r"-([a-f0-9]+)\.")
 _CHUNK = 1 << 20
+KEEP_FINISHED = 50
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,10 @@ class WeightsDownloads:
                 self._downloads.append(d)
                 return d.to_json(), False
             self._downloads.append(d)
+            # Finished downloads are only history: keep the newest few.
+            finished = [old for old in self._downloads if old.state != "running"]
+            for old in finished[: max(0, len(finished) - KEEP_FINISHED)]:
+                self._downloads.remove(old)
         threading.Thread(target=self._run, args=(d,), name=f"dlcoach-weights-{arch}", daemon=True).start()
         return self.get(d.id), True
 
