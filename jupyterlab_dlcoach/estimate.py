@@ -266,6 +266,13 @@ def estimate_job(spec: JobSpec, *, root, store, gpus: list) -> dict:
             f"The pretrained weights for {spec.arch} are not on this machine, so this job would stop at "
             "once. Get them in the System section, or turn Pretrained off to train from scratch."
         )
+    ahead = sum(1 for r in runs if r.get("state") in ("queued", "running"))
+    if ahead:
+        notes.append(
+            "1 job is queued or running before this one; its time comes first."
+            if ahead == 1
+            else f"{ahead} jobs are queued or running before this one; their time comes first."
+        )
     history = []
     # The newest completed jobs; a few more than are used, since some may lack what is measured.
     for run in [r for r in runs if r.get("state") == "completed"][: 4 * HISTORY_RUNS]:

@@ -212,6 +212,13 @@ async def test_a_gpu_torch_cannot_use_gives_a_note(coach, torch_home, monkeypatc
     assert any(n.startswith("A GPU is present (NVIDIA T4) but torch cannot use it") for n in answer["notes"])
 
 
+async def test_jobs_ahead_in_the_queue_are_noted(coach, torch_home):  # noqa: F811
+    await coach.sample("shapes")
+    coach.app.store.create_run(kind="job", name="waiting", spec=TINY_SPEC, state="queued")
+    answer = await coach.ok("POST", "jobs/estimate", body=TINY_SPEC)
+    assert "1 job is queued or running before this one; its time comes first." in answer["notes"]
+
+
 async def test_missing_pretrained_weights_are_noted(coach, torch_home):  # noqa: F811
     await coach.sample("shapes")
     answer = await coach.ok("POST", "jobs/estimate", body={**TINY_SPEC, "pretrained": True})
