@@ -45,6 +45,27 @@ export class CoachAPI {
     return requestAPI<DLCoach.ISystemInfo>('system', this.serverSettings);
   }
 
+  /** The torch hub cache and this server's weights downloads. */
+  weights(): Promise<DLCoach.IWeightsState> {
+    return requestAPI<DLCoach.IWeightsState>('weights', this.serverSettings);
+  }
+
+  /** Start downloading an architecture's pretrained weights (or find it cached or on its way). */
+  getWeights(arch: string): Promise<DLCoach.IWeightsStarted> {
+    return requestAPI<DLCoach.IWeightsStarted>('weights', this.serverSettings, {
+      method: 'POST',
+      body: JSON.stringify({ arch })
+    });
+  }
+
+  /** How long a job would take; the spec is checked as `POST jobs` checks it. */
+  estimate(spec: DLCoach.IJobSpec): Promise<DLCoach.IEstimate> {
+    return requestAPI<DLCoach.IEstimate>('jobs/estimate', this.serverSettings, {
+      method: 'POST',
+      body: JSON.stringify(spec)
+    });
+  }
+
   inspect(path: string): Promise<DLCoach.IInspection> {
     const query = URLExt.objectToQueryString({ path });
     return requestAPI<DLCoach.IInspection>(

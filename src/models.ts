@@ -15,6 +15,60 @@ export namespace DLCoach {
     gpus: IGpu[];
     cpu_count: number;
     versions: { [name: string]: string | null };
+    /** The torch hub checkpoints folder, where pretrained weights are looked for. */
+    hub_dir: string;
+    weights: IWeightsEntry[];
+  }
+
+  /** One architecture's pretrained weights in the torch hub cache (`jupyterlab_dlcoach/weights.py`). */
+  export interface IWeightsEntry {
+    arch: string;
+    cached: boolean;
+    /** The cached file's size in MiB, or null when it is not cached. */
+    size_mb: number | null;
+    /** About how much a download is, in MiB. */
+    download_mb: number;
+    /** The file's name (in `GET weights` only). */
+    file?: string;
+  }
+
+  export type WeightsDownloadState = 'running' | 'done' | 'failed';
+
+  /** A download of pretrained weights (`GET weights`, `POST weights`). */
+  export interface IWeightsDownload {
+    id: string;
+    arch: string;
+    state: WeightsDownloadState;
+    bytes_done: number;
+    bytes_total: number | null;
+    error: { message: string; advice: string } | null;
+    started: number;
+    ended: number | null;
+    url: string;
+    file: string;
+  }
+
+  /** `GET weights`: the cache and the downloads of this server, newest first. */
+  export interface IWeightsState {
+    hub_dir: string;
+    weights: IWeightsEntry[];
+    downloads: IWeightsDownload[];
+  }
+
+  /** `POST weights`: the same, and the download asked for (new, on its way, or already done). */
+  export interface IWeightsStarted extends IWeightsState {
+    download: IWeightsDownload;
+  }
+
+  /** `POST jobs/estimate`: how long a job would take, before it is submitted. */
+  export interface IEstimate {
+    /** null when there is nothing to measure from (a first run on a GPU) or training cannot start. */
+    seconds: number | null;
+    /** e.g. "about 40 s on this CPU". */
+    text: string;
+    /** e.g. "from 3 earlier runs on this machine". */
+    basis: string;
+    notes: string[];
   }
 
   export interface IErrorBody {
