@@ -15,13 +15,11 @@ its inputs from the disk and the store for the route.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import statistics
 from dataclasses import dataclass
-from pathlib import Path
 
-from . import datasets, weights
+from . import datasets, recipe, weights
 from .errors import CoachError
 from .models import JobSpec
 
@@ -42,7 +40,6 @@ REFERENCE_ARCH = "resnet18"
 CPU_RATE = 0.0019
 CPU_STARTUP = 5.0
 HISTORY_RUNS = 5
-IMAGE_SIDE_MIN, IMAGE_SIDE_MAX = 32, 224
 
 
 def image_cost(arch: str, side: int) -> float:
@@ -179,34 +176,15 @@ def estimate(plan: Plan, history: list[Measured], *, where: str, notes: list[str
 def resolve_plan(spec: JobSpec, *, n_images: int, image_side: int | None, device: str) -> Plan:
     """The plan a spec gives once its automatic choices are made the way the server and trainer make
     them: pretrained when the weights are cached, fine_tune when pretrained, else training from scratch."""
-    pretrained = getattr(spec, "pretrained", None)
+    pretrained = spec.pretrained
     if pretrained is None:
         pretrained = weights.is_cached(spec.arch)
-    # A spec from before recipes existed is always fine-tuned, as its trainer did.
-    recipe = getattr(spec, "recipe", "fine_tune") or "auto"
-    if recipe == "auto":
-        recipe = "fine_tune" if pretrained else "fit_one_cycle"
-    if getattr(spec, "image_size", None):
-        side = spec.image_size
-    else:
-        side = min(max(image_side or IMAGE_SIDE_MAX, IMAGE_SIDE_MIN), IMAGE_SIDE_MAX)
+    chosen = recipe.resolve_recipe(spec.recipe, pretrained)
+    side = recipe.image_size_for([image_side] if image_side else [], spec.image_size)
     # fastai's RandomSplitter puts int(valid_pct * n) images in the validation set.
     n_valid = int(n_images * spec.valid_pct)
-    frozen = spec.freeze_epochs if recipe == "fine_tune" else 0
+    frozen = spec.freeze_epochs if chosen == "fine_tune" else 0
     return Plan(spec.arch, side, n_images - n_valid, n_valid, frozen, spec.epochs, device)
-
-
-def typical_side(paths: list[Path], sample: int = 25) -> int | None:
-    """The median shorter side of a few of the images (their headers only), or None."""
-    from PIL import Image
-
-    step = max(1, len(paths) // sample)
-    sides = []
-    for path in paths[::step][:sample]:
-        # An unreadable image is the inspection's to report, not the estimate's.
-        with contextlib.suppress(Exception), Image.open(path) as im:
-            sides.append(min(im.size))
-    return int(statistics.median(sides)) if sides else None
 
 
 def pick_device(spec: JobSpec, gpus: list, runs: list[dict]) -> tuple[str, str, list[str]]:
@@ -257,11 +235,12 @@ def estimate_job(spec: JobSpec, *, root, store, gpus: list) -> dict:
             "notes": [reason, *notes],
         }
     side = None
-    if getattr(spec, "image_size", None) is None:
+    if spec.image_size is None:
         folder = datasets.resolve(root, spec.dataset)
-        side = typical_side([path for path, _ in datasets.labelled_items(folder, spec.labels, root)[1]])
+        paths = [path for path, _ in datasets.labelled_items(folder, spec.labels, root)[1]]
+        side = int(statistics.median(recipe.image_sides(paths) or [0])) or None
     plan = resolve_plan(spec, n_images=inspection["images"], image_side=side, device=device)
-    if getattr(spec, "pretrained", None) is True and not weights.is_cached(spec.arch):
+    if spec.pretrained is True and not weights.is_cached(spec.arch):
         notes.append(
             f"The pretrained weights for {spec.arch} are not on this machine, so this job would stop at "
             "once. Get them in the System section, or turn Pretrained off to train from scratch."

@@ -6,7 +6,9 @@ the panel's sentence about a run and what the run really did come from the same 
 
 from __future__ import annotations
 
+import contextlib
 import statistics
+from pathlib import Path
 
 # fastai's own default for fine_tune; from scratch, one-cycle warms up to a higher peak and anneals,
 # which trains a small resnet on the digits to ~2.5 % error in 3 epochs (0.002 leaves it near 10 %).
@@ -45,6 +47,19 @@ def batch_size_for(n_train: int, requested: int | None) -> tuple[int, str | None
         f"{n_train} training images, too few to draw a learning curve; it was lowered to {bs} "
         f"({n_train // bs} batches per epoch)."
     )
+
+
+def image_sides(paths: list[Path], sample: int = 25) -> list[int]:
+    """The larger side of a spread of the images, reading only their headers."""
+    from PIL import Image
+
+    step = max(1, len(paths) // sample)
+    sides = []
+    for path in paths[::step][:sample]:
+        # An unreadable image is the inspection's to report, not this rule's.
+        with contextlib.suppress(Exception), Image.open(path) as img:
+            sides.append(max(img.size))
+    return sides
 
 
 def image_size_for(sides: list[int], requested: int | None) -> int:
