@@ -10,17 +10,76 @@ export namespace DLCoach {
     memory_used_mb: number;
   }
 
+  /** Whether an architecture's pretrained weights are in the torch hub cache (`GET system`). */
+  export interface IWeights {
+    arch: string;
+    cached: boolean;
+    size_mb: number | null;
+  }
+
   export interface ISystemInfo {
     device: 'cuda' | 'cpu';
     gpus: IGpu[];
     cpu_count: number;
     versions: { [name: string]: string | null };
+    /** Absent from servers that predate it: then nothing is known about the cache. */
+    weights?: IWeights[];
   }
 
   export interface IErrorBody {
     message: string;
+    /** The spec field the message is about, e.g. "lr" or "labels.pattern". */
     field?: string;
   }
+
+  /** One property of `GET jobs/schema` (a JSON Schema, draft 2020-12). */
+  export interface IFieldSchema {
+    type?: string | string[];
+    default?: unknown;
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    exclusiveMaximum?: number;
+    maxLength?: number;
+    enum?: unknown[];
+    title?: string;
+    description?: string;
+    'x-advanced'?: boolean;
+  }
+
+  /** `GET jobs/schema`: the job spec's fields, defaults, limits and choices. */
+  export interface IJobSchema {
+    type: 'object';
+    required?: string[];
+    properties: { [name: string]: IFieldSchema };
+  }
+
+  /** One built-in sample of `GET samples`. */
+  export interface ISample {
+    name: string;
+    title: string;
+    description: string;
+    classes: string[];
+    images: number;
+    /** Job spec fields suggested for this sample, e.g. `{"epochs": 24, "recipe": "fit"}`. */
+    settings: { [field: string]: unknown };
+  }
+
+  export interface ISamples {
+    default: string;
+    samples: ISample[];
+  }
+
+  /** `POST jobs/estimate`: how long a spec would take to train here. */
+  export interface IEstimate {
+    seconds: number | null;
+    /** One line for the learner, e.g. "about 40 s on this CPU". */
+    text: string;
+    basis: string;
+    notes: string[];
+  }
+
+  export type Recipe = 'auto' | 'fine_tune' | 'fit_one_cycle' | 'fit';
 
   /** `labels` of a job spec: where each image's label comes from. */
   export type Labels =
@@ -33,12 +92,17 @@ export namespace DLCoach {
     dataset: string;
     labels?: Labels;
     arch?: string;
-    pretrained?: boolean;
+    /** null: pretrained when this architecture's weights are cached (the server decides). */
+    pretrained?: boolean | null;
+    recipe?: Recipe;
     epochs?: number;
     freeze_epochs?: number;
+    /** null: automatic, chosen for the recipe. */
     lr?: number | null;
-    batch_size?: number;
-    image_size?: number;
+    /** null: automatic, so that an epoch has enough batches to draw a curve. */
+    batch_size?: number | null;
+    /** null: automatic, the data set's typical image side. */
+    image_size?: number | null;
     valid_pct?: number;
     seed?: number;
     device?: string;
@@ -125,13 +189,32 @@ export namespace DLCoach {
     terms: string[];
   }
 
+  /** What the trainer actually used, once automatic choices were made (also in `result.settings`). */
+  export interface ITrainSettings {
+    recipe: Exclude<Recipe, 'auto'>;
+    lr: number;
+    batch_size: number;
+    image_size: number;
+    pretrained: boolean;
+    epochs: number;
+    freeze_epochs: number;
+    n_train: number;
+    n_valid: number;
+    n_classes: number;
+  }
+
+  export interface ISettingsEvent extends IEventBase, ITrainSettings {
+    type: 'settings';
+  }
+
   export interface IStateEvent extends IEventBase {
     type: 'state';
     state: RunState;
     error?: IRunError | null;
   }
 
-  export type IEvent = IBatchEvent | IEpochEvent | IWarningEvent | IStateEvent;
+  export type IEvent =
+    IBatchEvent | IEpochEvent | IWarningEvent | ISettingsEvent | IStateEvent;
 
   export interface IInspection {
     path: string;
@@ -142,6 +225,7 @@ export namespace DLCoach {
       kind: string;
       message: string;
       advice: string;
+      /** "error" blocks training; "warning" does not (e.g. a few unreadable images). */
       severity?: string;
     }[];
   }
