@@ -17,15 +17,19 @@ import {
   stateLabel
 } from '../training/runText';
 import {
-  changedSpec,
+  Part,
   errorText,
   fieldLabels,
+  isBlocking,
+  partsText,
+  recipeSentence
+} from '../training/formText';
+import { applySuggestions } from '../training/samplePicker';
+import {
+  changedSpec,
   formFields,
   initialValues,
-  isBlocking,
   parseField,
-  partsText,
-  recipeSentence,
   toField
 } from '../training/schema';
 
@@ -312,12 +316,63 @@ describe('the recipe sentence', () => {
       { ...base, pretrained: true, cached: true },
       trans
     );
-    parts.forEach((part, i) => {
+    parts.forEach((part: Part, i: number) => {
       const next = parts[i + 1];
       if (typeof part !== 'string' && typeof next === 'string') {
         expect(next).toMatch(/^[\s:,.)]/);
       }
     });
+  });
+});
+
+describe('a sample’s suggested settings', () => {
+  const fields = formFields(SCHEMA);
+  const initial = initialValues(fields);
+
+  it('puts them into the form, says so in one line, and opens More settings for the recipe', () => {
+    const noisy = applySuggestions(
+      fields,
+      { ...initial, batch_size: '16' },
+      initial,
+      [],
+      { epochs: 24, lr: 0.003, recipe: 'fit' },
+      trans
+    );
+    expect(noisy.values).toMatchObject({
+      epochs: '24',
+      lr: '0.003',
+      recipe: 'fit',
+      batch_size: '16'
+    });
+    expect(noisy.advanced).toBe(true);
+    expect(noisy.note).toBe(
+      'The settings suggested for this sample are now in the form: Epochs 24, Learning rate 0.003, Recipe fit.'
+    );
+    // What the learner changed is sent; what the sample set counts as a change too.
+    expect(changedSpec(fields, noisy.values, initial, trans).spec).toEqual({
+      epochs: 24,
+      lr: 0.003,
+      recipe: 'fit',
+      batch_size: 16
+    });
+
+    // The next sample undoes the previous one's suggestions first.
+    const plain = applySuggestions(
+      fields,
+      noisy.values,
+      initial,
+      noisy.keys,
+      {},
+      trans
+    );
+    expect(plain.values).toMatchObject({
+      epochs: '3',
+      lr: '',
+      recipe: 'auto',
+      batch_size: '16'
+    });
+    expect(plain.note).toBe('');
+    expect(plain.pretrained).toBeUndefined();
   });
 });
 

@@ -4,7 +4,8 @@ import * as React from 'react';
 
 import { TermLink } from '../glossary/termLink';
 import { DLCoach } from '../models';
-import { FieldValue, IFormField, isBlocking, Part } from './schema';
+import { isBlocking, Part } from './formText';
+import { FieldValue, IFormField } from './schema';
 
 /** What the form's pieces need to link words to the glossary. */
 export interface ITermProps {
@@ -62,7 +63,10 @@ export function fieldHelp(field: IFormField, trans: TranslationBundle): string {
     field.min !== null && field.max !== null
       ? trans.__('%1 to %2', field.min, field.max)
       : '';
-  const automatic = field.nullable ? trans.__('empty: automatic') : '';
+  const automatic =
+    field.nullable && field.kind !== 'boolean'
+      ? trans.__('empty: automatic')
+      : '';
   const extra = [limits, automatic].filter(Boolean).join('; ');
   return extra ? `${field.help} (${extra})` : field.help;
 }
@@ -200,6 +204,47 @@ export function InspectionSummary(
           {p.message} {p.advice}
         </p>
       ))}
+    </div>
+  );
+}
+
+/** The pretrained checkbox and one plain sentence saying what pressing Train will do. */
+export function PretrainedChoice(
+  props: ITermProps & {
+    field: IFormField | undefined;
+    checked: boolean;
+    sentence: Part[];
+    trans: TranslationBundle;
+    onChange: (checked: boolean) => void;
+  }
+): React.ReactElement {
+  const { field, checked, sentence, trans } = props;
+  return (
+    <div className="jp-DLCoach-pretrained">
+      <label
+        className="jp-DLCoach-check"
+        title={field ? fieldHelp(field, trans) : undefined}
+      >
+        <input
+          type="checkbox"
+          name="pretrained"
+          checked={checked}
+          aria-describedby="jp-DLCoach-recipe"
+          onChange={e => props.onChange(e.target.checked)}
+        />
+        <span>
+          {trans.__('Start from a ')}
+          <Term term="pretrained-model" {...props}>
+            {trans.__('pretrained model')}
+          </Term>
+        </span>
+      </label>
+      <Sentence
+        {...props}
+        id="jp-DLCoach-recipe"
+        className="jp-DLCoach-recipe"
+        parts={sentence}
+      />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { DLCoach } from '../models';
-import { Part } from './schema';
+import { Part } from './formText';
 
 /**
  * How a run reads in the list: a run that diverged failed, whatever state the process ended in, so
