@@ -166,11 +166,25 @@ class JobManager:
             raise BadInput(
                 f"'dataset' must be a folder of images; '{spec.dataset}' is a file.", field="dataset"
             )
+        if not (isinstance(spec_json, dict) and spec_json.get("name")):
+            spec.name = self._numbered(spec.name)
         run = self.store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state=QUEUED)
         self.store.append_event(run["id"], "state", state=QUEUED)
         self._queue.append(run["id"])
         self._wake.set()
         return self.run_json(run)
+
+    def _numbered(self, base: str) -> str:
+        """'digits · resnet18 · #3': the default name with a number, so that runs can be told apart."""
+        prefix = base + " · #"
+        numbers = [
+            int(r["name"][len(prefix) :])
+            for r in self.store.list_runs()
+            if r["name"].startswith(prefix)
+            and r["name"][len(prefix) :].isascii()
+            and r["name"][len(prefix) :].isdigit()
+        ]
+        return f"{prefix}{max(numbers, default=0) + 1}"
 
     def cancel(self, run_id: str) -> dict:
         self.start()

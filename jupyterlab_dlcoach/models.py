@@ -1,6 +1,9 @@
 """The job spec: the one place that says what a training job may ask for.
 
-Pure Python on purpose: the server validates specs and must never import torch or fastai.
+Each field is declared once in FIELDS, with its type, limits, default, form label and one line of help.
+From that table come the validation (`JobSpec.from_json`), the JSON Schema the server publishes at
+`GET jobs/schema` (the panel's form is built from it), and the defaults. Pure Python on purpose: the
+server validates specs and must never import torch or fastai.
 """
 
 from __future__ import annotations
@@ -29,8 +32,134 @@ ARCHS = (
     "alexnet",
 )
 PRECISIONS = ("auto", "fp32", "fp16", "bf16")
+RECIPES = ("auto", "fine_tune", "fit_one_cycle", "fit")
 LABEL_SOURCES = ("folder", "filename", "csv")
-_DEVICE_RE = re.compile(r"^(auto|cpu|cuda|cuda:\d{1,2})$")
+# \Z, not $: `$` also matches before a trailing newline ("cpu\n").
+_DEVICE_RE = re.compile(r"(auto|cpu|cuda|cuda:\d{1,2})\Z")
+MAX_PATTERN = 1000  # characters of a filename pattern
+
+
+@dataclass(frozen=True)
+class Field:
+    """One job spec field: what the form shows and what the server accepts."""
+
+    name: str
+    type: str  # JSON Schema type: string, integer, number, boolean, object
+    default: Any
+    title: str
+    description: str
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    exclusive_maximum: bool = False
+    enum: tuple | None = None
+    nullable: bool = False
+    advanced: bool = False
+
+    def schema(self) -> dict:
+        out: dict[str, Any] = {"type": [self.type, "null"] if self.nullable else self.type}
+        if self.enum is not None:
+            out["enum"] = list(self.enum) + ([None] if self.nullable else [])
+        if self.minimum is not None:
+            out["exclusiveMinimum" if self.exclusive_minimum else "minimum"] = self.minimum
+        if self.maximum is not None:
+            out["exclusiveMaximum" if self.exclusive_maximum else "maximum"] = self.maximum
+        if self.default is not None or self.nullable:
+            out["default"] = self.default
+        out["title"] = self.title
+        out["description"] = self.description
+        if self.advanced:
+            out["x-advanced"] = True
+        return out
+
+
+# A table: one field per paragraph reads better than the formatter's one-argument-per-line layout.
+# fmt: off
+FIELDS: tuple[Field, ...] = (
+    Field("dataset", "string", None, "Images folder",
+          "A folder of images, relative to the folder JupyterLab was started in: one sub-folder per "
+          "label, or labels from the file names or a CSV file."),
+    Field("labels", "object", {"from": "folder"}, "Labels from",
+          "Where each image's label comes from: its folder's name, a pattern in its file name, or a CSV "
+          "file."),
+    Field("arch", "string", "resnet18", "Architecture",
+          "The network's design. resnet18 is small and quick; bigger ones learn more but train slower.",
+          enum=ARCHS),
+    Field("pretrained", "boolean", None, "Start from a pretrained model",
+          "Start from weights learnt on ImageNet and fine-tune them. Empty means yes when those weights "
+          "are on this machine, and training from scratch when they are not.",
+          nullable=True),
+    Field("epochs", "integer", 3, "Epochs",
+          "How many times the model sees every training image. With fine-tuning, the epochs after the "
+          "first, frozen one.",
+          minimum=1, maximum=100),
+    Field("batch_size", "integer", None, "Batch size",
+          "How many images the model looks at before each update. Empty means automatic: 64, or fewer "
+          "so that every epoch has at least 8 batches.",
+          minimum=1, maximum=4096, nullable=True),
+    Field("image_size", "integer", None, "Image size (px)",
+          "Images are resized to this many pixels per side. Empty means automatic: the pictures' own "
+          "size, kept between 32 and 224.",
+          minimum=16, maximum=1024, nullable=True),
+    Field("lr", "number", None, "Learning rate",
+          "How big each update step is. Empty means automatic: 0.002 for fine-tuning, 0.01 from "
+          "scratch with one-cycle, 0.001 for a plain fit.",
+          minimum=0, maximum=10, exclusive_minimum=True, nullable=True),
+    Field("recipe", "string", "auto", "Recipe",
+          "How to train: auto fine-tunes a pretrained model (fine_tune) and trains a new one from "
+          "scratch with a one-cycle schedule (fit_one_cycle); fit keeps the learning rate constant.",
+          enum=RECIPES, advanced=True),
+    Field("freeze_epochs", "integer", 1, "Frozen epochs",
+          "With fine-tuning: epochs that train only the new last layers before the whole model is "
+          "unfrozen.",
+          minimum=0, maximum=10, advanced=True),
+    Field("valid_pct", "number", 0.2, "Validation share",
+          "The share of images kept aside to check the model on pictures it never learns from (0.2 = "
+          "20 %).",
+          minimum=0, maximum=1, exclusive_minimum=True, exclusive_maximum=True, advanced=True),
+    Field("seed", "integer", 42, "Random seed",
+          "Fixes the random split and start, so the same settings give the same run.",
+          minimum=0, maximum=2**32 - 1, advanced=True),
+    Field("device", "string", "auto", "Device",
+          "auto uses a GPU when torch can use one, else the CPU; or cpu, cuda, cuda:N.",
+          advanced=True),
+    Field("precision", "string", "auto", "Precision",
+          "auto uses mixed precision on a GPU (faster, less memory) and full precision on a CPU.",
+          enum=PRECISIONS, advanced=True),
+    Field("num_workers", "integer", None, "Loader processes",
+          "Processes that load images in parallel. Empty means automatic: none on a CPU, several on a "
+          "GPU.",
+          minimum=0, maximum=64, nullable=True, advanced=True),
+    Field("name", "string", "", "Run name",
+          "A name to find the run by. Empty means the data set, the architecture and a number.",
+          advanced=True),
+)
+# fmt: on
+BY_NAME = {f.name: f for f in FIELDS}
+
+
+def job_schema() -> dict:
+    """The job spec as a JSON Schema: types, limits, defaults, choices, labels and help for the form."""
+    props = {f.name: f.schema() for f in FIELDS}
+    props["dataset"]["minLength"] = 1
+    props["name"]["maxLength"] = 200
+    props["labels"]["properties"] = {
+        "from": {"type": "string", "enum": list(LABEL_SOURCES)},
+        "pattern": {"type": "string", "maxLength": MAX_PATTERN},
+        "file": {"type": "string"},
+        "column": {"type": "string"},
+        "fn_column": {"type": "string"},
+    }
+    props["labels"]["required"] = ["from"]
+    props["device"]["pattern"] = r"^(auto|cpu|cuda|cuda:\d{1,2})$"
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Training job",
+        "type": "object",
+        "required": ["dataset"],
+        "additionalProperties": False,
+        "properties": props,
+    }
 
 
 def _default_labels() -> dict:
@@ -41,49 +170,62 @@ def _default_labels() -> dict:
 class JobSpec:
     dataset: str
     labels: dict = field(default_factory=_default_labels)
-    arch: str = "resnet34"
-    pretrained: bool = True
-    epochs: int = 3
-    freeze_epochs: int = 1
-    lr: float | None = None
-    batch_size: int = 64
-    image_size: int = 224
-    valid_pct: float = 0.2
-    seed: int = 42
-    device: str = "auto"
-    precision: str = "auto"
-    num_workers: int | None = None
+    arch: str = BY_NAME["arch"].default
+    pretrained: bool | None = BY_NAME["pretrained"].default
+    epochs: int = BY_NAME["epochs"].default
+    batch_size: int | None = BY_NAME["batch_size"].default
+    image_size: int | None = BY_NAME["image_size"].default
+    lr: float | None = BY_NAME["lr"].default
+    recipe: str = BY_NAME["recipe"].default
+    freeze_epochs: int = BY_NAME["freeze_epochs"].default
+    valid_pct: float = BY_NAME["valid_pct"].default
+    seed: int = BY_NAME["seed"].default
+    device: str = BY_NAME["device"].default
+    precision: str = BY_NAME["precision"].default
+    num_workers: int | None = BY_NAME["num_workers"].default
     name: str = ""
 
     def __post_init__(self):
         if not self.name:
-            self.name = f"{PurePosixPath(self.dataset).name or 'data'} · {self.arch}"
+            self.name = default_name(self.dataset, self.arch)
 
     @classmethod
     def from_json(cls, obj: Any) -> JobSpec:
         """Validate a JSON object field by field; the first problem raises BadInput naming the field."""
         if not isinstance(obj, dict):
             raise BadInput('The job spec must be a JSON object, e.g. {"dataset": "images"}.', field="spec")
-        known = {f.name for f in dataclasses.fields(cls)}
         for key in obj:
-            if key not in known:
+            if key not in BY_NAME:
+                shown = str(key) if len(str(key)) <= 40 else str(key)[:40] + "…"
                 raise BadInput(
-                    f"Unknown field '{key}' in the job spec. Remove it; allowed fields are: "
-                    + ", ".join(sorted(known))
+                    f"Unknown field '{shown}' in the job spec. Remove it; allowed fields are: "
+                    + ", ".join(sorted(BY_NAME))
                     + ".",
-                    field=str(key),
+                    field=shown,
                 )
         if "dataset" not in obj:
             raise BadInput(
-                "'dataset' is required: give a folder path relative to the server root.", field="dataset"
+                "Images folder ('dataset') is required: a folder relative to the folder JupyterLab was "
+                "started in.",
+                field="dataset",
             )
-        values = {}
-        for key, raw in obj.items():
-            values[key] = _CHECKS[key](raw)
-        return cls(**values)
+        return cls(**{key: _check(BY_NAME[key], raw) for key, raw in obj.items()})
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
+
+
+def default_name(dataset: str, arch: str) -> str:
+    return f"{PurePosixPath(dataset).name or 'data'} · {arch}"
+
+
+def _shown(v) -> str:
+    """A value quoted in an error message, cut short: a message never echoes a huge input."""
+    try:
+        text = repr(v)
+    except ValueError:  # an integer with more digits than Python will print
+        text = f"a number of {v.bit_length()} bits"
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _is_int(v) -> bool:
@@ -91,165 +233,132 @@ def _is_int(v) -> bool:
 
 
 def _is_number(v) -> bool:
-    return (isinstance(v, (int, float)) and not isinstance(v, bool)) and math.isfinite(v)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
-def _int_in(name: str, lo: int, hi: int):
-    def check(v):
+def _bad(f: Field, rule: str, v) -> BadInput:
+    empty = " Leave it empty for automatic." if f.nullable else ""
+    return BadInput(f"{f.title} ('{f.name}') must be {rule} (got {_shown(v)}).{empty}", field=f.name)
+
+
+def _check(f: Field, v):
+    if v is None and f.nullable:
+        return None
+    custom = _CUSTOM.get(f.name)
+    if custom is not None:
+        return custom(f, v)
+    if f.enum is not None:
+        if not isinstance(v, str) or v not in f.enum:
+            raise _bad(f, "one of " + ", ".join(f.enum), v)
+        return v
+    if f.type == "boolean":
+        if not isinstance(v, bool):
+            raise _bad(f, "true or false", v)
+        return v
+    if f.type == "integer":
+        lo, hi = int(f.minimum), int(f.maximum)
         if not _is_int(v) or not lo <= v <= hi:
-            raise BadInput(f"'{name}' must be a whole number from {lo} to {hi} (got {v!r}).", field=name)
+            raise _bad(f, f"a whole number from {lo} to {hi}", v)
         return v
-
-    return check
-
-
-def _choice(name: str, options: tuple[str, ...]):
-    def check(v):
-        if v not in options:
-            raise BadInput(f"'{name}' must be one of {', '.join(options)} (got {v!r}).", field=name)
-        return v
-
-    return check
+    if f.type == "number":
+        ok = _is_number(v) and (v > f.minimum if f.exclusive_minimum else v >= f.minimum)
+        ok = ok and (v < f.maximum if f.exclusive_maximum else v <= f.maximum)
+        if not ok:
+            above = "above" if f.exclusive_minimum else "at least"
+            below = "below" if f.exclusive_maximum else "at most"
+            raise _bad(f, f"a number {above} {f.minimum:g} and {below} {f.maximum:g}", v)
+        return float(v)
+    raise AssertionError(f"no check for field {f.name}")  # a FIELDS entry without a rule
 
 
-def _dataset(v):
-    if not isinstance(v, str) or not v.strip():
+def _dataset(f: Field, v):
+    if not isinstance(v, str) or not v.strip() or len(v) > 4096:
         raise BadInput(
-            "'dataset' must be a non-empty folder path relative to the server root, e.g. \"data/shapes\".",
+            f"{f.title} ('dataset') must be a folder relative to the folder JupyterLab was started in, "
+            'e.g. "data/digits".',
             field="dataset",
         )
     return v
 
 
-def _labels(v):
+_LABEL_KEYS = {
+    "folder": {"from"},
+    "filename": {"from", "pattern"},
+    "csv": {"from", "file", "column", "fn_column"},
+}
+
+
+def _labels(f: Field, v):
     if not isinstance(v, dict) or v.get("from") not in LABEL_SOURCES:
         raise BadInput(
-            "'labels' must be an object whose 'from' is folder, filename or csv, "
-            'e.g. {"from": "folder"}.',
+            "Labels ('labels') must say where labels come from: folder names, file names or a CSV file "
+            '(e.g. {"from": "folder"}).',
             field="labels",
         )
-    allowed = {
-        "folder": {"from"},
-        "filename": {"from", "pattern"},
-        "csv": {"from", "file", "column", "fn_column"},
-    }
-    extra = set(v) - allowed[v["from"]]
+    extra = set(v) - _LABEL_KEYS[v["from"]]
     if extra:
-        raise BadInput(
-            f"'labels' from {v['from']} does not take {', '.join(sorted(extra))}; remove it.", field="labels"
-        )
+        names = ", ".join(sorted(map(str, extra)))[:80]
+        raise BadInput(f"Labels ('labels') from {v['from']} do not take {names}; remove it.", field="labels")
     if v["from"] == "filename":
-        pattern = v.get("pattern")
-        if not isinstance(pattern, str) or not pattern:
-            raise BadInput(
-                "'labels.pattern' is required for labels from filename: a regular expression with one "
-                'capture group for the label, e.g. "^(.+)_\\\\d+\\\\.jpg$".',
-                field="labels.pattern",
-            )
-        try:
-            groups = re.compile(pattern).groups
-        except re.error as e:
-            raise BadInput(
-                f"'labels.pattern' is not a valid regular expression: {e}.", field="labels.pattern"
-            ) from e
-        if groups != 1:
-            raise BadInput(
-                f"'labels.pattern' must have exactly one capture group (…) for the label; it has {groups}.",
-                field="labels.pattern",
-            )
+        _pattern(v.get("pattern"))
     if v["from"] == "csv":
-        for key in ("file", "column"):
-            if not isinstance(v.get(key), str) or not v[key]:
-                raise BadInput(
-                    f"'labels.{key}' is required for labels from csv: "
-                    + (
-                        "the CSV path relative to the data set."
-                        if key == "file"
-                        else "the label column's name."
-                    ),
-                    field=f"labels.{key}",
-                )
-        if "fn_column" in v and (not isinstance(v["fn_column"], str) or not v["fn_column"]):
+        for key, what in (
+            ("file", "the CSV file, relative to the images folder"),
+            ("column", "the label column"),
+        ):
+            if not isinstance(v.get(key), str) or not v[key] or len(v[key]) > 1000:
+                raise BadInput(f"Labels from a CSV file need 'labels.{key}': {what}.", field=f"labels.{key}")
+        fn = v.get("fn_column", "name")
+        if not isinstance(fn, str) or not fn or len(fn) > 1000:
             raise BadInput(
-                "'labels.fn_column' must be the name of the file-name column.", field="labels.fn_column"
+                "The file-name column ('labels.fn_column') must be a column's name.", field="labels.fn_column"
             )
     return dict(v)
 
 
-def _arch(v):
-    if v not in ARCHS:
+def _pattern(pattern) -> None:
+    where = "labels.pattern"
+    if not isinstance(pattern, str) or not pattern:
         raise BadInput(
-            f"'arch' must be one of {', '.join(ARCHS)} (got {v!r}); resnet34 is a good start.", field="arch"
+            "Labels from file names need a pattern ('labels.pattern'): a regular expression with one "
+            'group in brackets for the label, e.g. "^(.+)_\\\\d+\\\\.jpg$".',
+            field=where,
         )
-    return v
-
-
-def _pretrained(v):
-    if not isinstance(v, bool):
-        raise BadInput(f"'pretrained' must be true or false (got {v!r}).", field="pretrained")
-    return v
-
-
-def _lr(v):
-    if v is None:
-        return None
-    if not _is_number(v) or not 0 < v <= 10:
+    if len(pattern) > MAX_PATTERN:
         raise BadInput(
-            f"'lr' must be a number above 0 and at most 10, or null for fastai's default (got {v!r}).",
-            field="lr",
+            f"The file name pattern ('labels.pattern') is too long: at most {MAX_PATTERN} characters.",
+            field=where,
         )
-    return float(v)
-
-
-def _valid_pct(v):
-    if not _is_number(v) or not 0 < v < 1:
+    try:
+        groups = re.compile(pattern).groups
+    except (re.error, OverflowError, RecursionError) as e:
         raise BadInput(
-            f"'valid_pct' must be a fraction between 0 and 1, e.g. 0.2 for 20% (got {v!r}).",
-            field="valid_pct",
+            f"The file name pattern ('labels.pattern') is not a valid regular expression: {str(e)[:200]}.",
+            field=where,
+        ) from e
+    if groups != 1:
+        raise BadInput(
+            "The file name pattern ('labels.pattern') must have exactly one group in brackets (…) for the "
+            f"label; it has {groups}.",
+            field=where,
         )
-    return float(v)
 
 
-def _seed(v):
-    if not _is_int(v) or not 0 <= v < 2**32:
-        raise BadInput(f"'seed' must be a whole number from 0 to 4294967295 (got {v!r}).", field="seed")
-    return v
-
-
-def _device(v):
+def _device(f: Field, v):
     if not isinstance(v, str) or not _DEVICE_RE.match(v):
-        raise BadInput(
-            f"'device' must be auto, cpu, cuda or cuda:N such as cuda:0 (got {v!r}).", field="device"
-        )
+        raise _bad(f, "auto, cpu, cuda or cuda:N such as cuda:0", v)
     return v
 
 
-def _num_workers(v):
-    if v is None:
-        return None
-    return _int_in("num_workers", 0, 64)(v)
-
-
-def _name(v):
+def _name(f: Field, v):
     if not isinstance(v, str) or len(v) > 200:
-        raise BadInput("'name' must be text of at most 200 characters.", field="name")
+        raise _bad(f, "text of at most 200 characters", v)
     return v.strip()
 
 
-_CHECKS = {
-    "dataset": _dataset,
-    "labels": _labels,
-    "arch": _arch,
-    "pretrained": _pretrained,
-    "epochs": _int_in("epochs", 1, 100),
-    "freeze_epochs": _int_in("freeze_epochs", 0, 10),
-    "lr": _lr,
-    "batch_size": _int_in("batch_size", 1, 4096),
-    "image_size": _int_in("image_size", 16, 1024),
-    "valid_pct": _valid_pct,
-    "seed": _seed,
-    "device": _device,
-    "precision": _choice("precision", PRECISIONS),
-    "num_workers": _num_workers,
-    "name": _name,
-}
+_CUSTOM = {"dataset": _dataset, "labels": _labels, "device": _device, "name": _name}

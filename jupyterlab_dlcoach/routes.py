@@ -15,7 +15,7 @@ from jupyter_server.auth.decorator import authorized
 from . import datasets, samples
 from .base import CoachHandler
 from .errors import BadInput, Forbidden, NotFound
-from .models import JobSpec
+from .models import JobSpec, job_schema
 from .stream import StreamHandler, parse_after
 from .system import system_info
 
@@ -70,6 +70,11 @@ class DatasetsHandler(ServiceHandler):
 class SamplesHandler(ServiceHandler):
     @tornado.web.authenticated
     @authorized
+    def get(self):
+        self.write_json(samples.catalogue())
+
+    @tornado.web.authenticated
+    @authorized
     async def post(self):
         body = self.json_body()
         options = sample_options(body)
@@ -85,8 +90,8 @@ class SamplesHandler(ServiceHandler):
 def sample_options(body: dict) -> dict:
     """Check the types of a samples request; ``write_sample`` checks the ranges."""
     hints = {
-        "name": '"shapes" or "shapes-noisy"',
-        "path": 'a new folder under the server root, e.g. "shapes"',
+        "name": "one of " + ", ".join(samples.SAMPLES),
+        "path": 'a new folder under the folder JupyterLab was started in, e.g. "digits"',
     }
     for key, hint in hints.items():
         if not isinstance(body.get(key), str) or not body[key]:
@@ -96,8 +101,8 @@ def sample_options(body: dict) -> dict:
         if key not in allowed:
             raise BadInput(f"Unknown field '{key}'; allowed are {', '.join(sorted(allowed))}.", field=key)
         whole = isinstance(value, int) and not isinstance(value, bool)
-        if key in ("per_class", "image_size", "seed") and not whole:
-            raise BadInput(f"'{key}' must be a whole number (got {value!r}).", field=key)
+        if key in ("per_class", "image_size", "seed") and not (whole and 0 <= value < 2**32):
+            raise BadInput(f"'{key}' must be a whole number from 0 to 4294967295.", field=key)
     return dict(body)
 
 
@@ -151,6 +156,13 @@ class JobsHandler(ServiceHandler):
         job = self.coach.manager.submit(self.json_body())
         self.set_header("Location", self.request.path.rstrip("/") + "/" + job["id"])
         self.write_json(job, status=201)
+
+
+class JobSchemaHandler(ServiceHandler):
+    @tornado.web.authenticated
+    @authorized
+    def get(self):
+        self.write_json(job_schema())
 
 
 class JobHandler(ServiceHandler):
@@ -256,6 +268,7 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/datasets", DatasetsHandler),
         (rf"/{ns}/samples", SamplesHandler),
         (rf"/{ns}/jobs", JobsHandler),
+        (rf"/{ns}/jobs/schema", JobSchemaHandler),
         (rf"/{ns}/jobs/{RUN_ID}", JobHandler),
         (rf"/{ns}/jobs/{RUN_ID}/cancel", JobCancelHandler),
         (rf"/{ns}/runs", RunsHandler),

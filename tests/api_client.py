@@ -12,15 +12,18 @@ import time
 import psutil
 import pytest
 
-# The smallest real fine-tune: resnet18 from scratch on 32-px pictures, no worker processes.
+# The smallest real fine-tune: resnet18 from scratch on 32-px pictures, no worker processes; fine_tune
+# (one frozen, one unfrozen epoch) named explicitly, as the engine's phases are what these tests check.
+# 24 pictures leave 20 for training: a batch of 2 gives the 8+ batches an epoch needs.
 TINY_SPEC = {
     "dataset": "shapes",
     "arch": "resnet18",
     "pretrained": False,
+    "recipe": "fine_tune",
     "epochs": 1,
     "freeze_epochs": 1,
     "image_size": 32,
-    "batch_size": 16,
+    "batch_size": 2,
     "num_workers": 0,
 }
 ENDED = ("completed", "failed", "cancelled", "interrupted")

@@ -1,20 +1,23 @@
 """Job spec validation: every field's bad value is refused with a message naming that field."""
 
+import dataclasses
+
 import pytest
 
 from jupyterlab_dlcoach.errors import BadInput
-from jupyterlab_dlcoach.models import ARCHS, JobSpec
+from jupyterlab_dlcoach.models import ARCHS, JobSpec, job_schema
 
 
 def test_defaults_and_round_trip():
     spec = JobSpec.from_json({"dataset": "data/shapes"})
-    assert spec.arch == "resnet34"
-    assert spec.pretrained is True
-    assert (spec.epochs, spec.freeze_epochs, spec.lr, spec.batch_size) == (3, 1, None, 64)
-    assert (spec.image_size, spec.valid_pct, spec.seed) == (224, 0.2, 42)
+    assert spec.arch == "resnet18"
+    # None: automatic (pretrained when the weights are cached; batch and image size from the data).
+    assert (spec.pretrained, spec.recipe) == (None, "auto")
+    assert (spec.epochs, spec.freeze_epochs, spec.lr, spec.batch_size) == (3, 1, None, None)
+    assert (spec.image_size, spec.valid_pct, spec.seed) == (None, 0.2, 42)
     assert (spec.device, spec.precision, spec.num_workers) == ("auto", "auto", None)
     assert spec.labels == {"from": "folder"}
-    assert spec.name == "shapes · resnet34"
+    assert spec.name == "shapes · resnet18"
     again = JobSpec.from_json(spec.to_json())
     assert again == spec
 
@@ -86,6 +89,13 @@ BAD = [
     ("seed", 1.5),
     ("device", "gpu"),
     ("device", "cuda:x"),
+    ("device", "cpu\n"),
+    ("lr", 10**400),
+    ("valid_pct", 10**400),
+    ("recipe", "sgd"),
+    ("labels.pattern", {"from": "filename", "pattern": "a{4294967296}(b)"}),
+    ("labels.pattern", {"from": "filename", "pattern": "(" * 3000 + "a" + ")" * 3000}),
+    ("labels.pattern", {"from": "filename", "pattern": "(a)" + "x" * 5000}),
     ("precision", "fp8"),
     ("num_workers", -1),
     ("num_workers", 1.0),
@@ -115,3 +125,41 @@ def test_missing_dataset_unknown_key_and_not_an_object():
     assert "Remove it" in info.value.message
     with pytest.raises(BadInput):
         JobSpec.from_json(["dataset"])
+
+
+def test_schema_is_the_one_source_of_defaults_limits_and_choices():
+    schema = job_schema()
+    props = schema["properties"]
+    assert schema["required"] == ["dataset"]
+    assert schema["additionalProperties"] is False
+    assert set(props) == {f.name for f in dataclasses.fields(JobSpec)}
+    defaults = JobSpec(dataset="d")
+    for name, prop in props.items():
+        assert prop["title"], name
+        assert prop["description"], name
+        if "default" in prop and name != "name":
+            assert prop["default"] == getattr(defaults, name), name
+    assert props["arch"]["enum"] == list(ARCHS)
+    assert props["epochs"]["minimum"] == 1
+    assert props["epochs"]["maximum"] == 100
+    assert props["batch_size"]["type"] == ["integer", "null"]
+    assert props["lr"]["exclusiveMinimum"] == 0
+    assert props["recipe"]["x-advanced"] is True
+    assert "x-advanced" not in props["epochs"]
+
+
+def test_messages_use_the_forms_words():
+    with pytest.raises(BadInput) as info:
+        JobSpec.from_json({"dataset": "d", "lr": "fast"})
+    assert info.value.message.startswith("Learning rate ('lr') must be")
+    assert "Leave it empty for automatic" in info.value.message
+    assert "null" not in info.value.message
+    with pytest.raises(BadInput) as info:
+        JobSpec.from_json({"dataset": "d", "lr": 10**400})
+    assert len(info.value.message) < 200
+
+
+def test_a_message_never_echoes_a_huge_value():
+    with pytest.raises(BadInput) as info:
+        JobSpec.from_json({"dataset": "d", "device": "x" * 100_000})
+    assert len(info.value.message) < 200

@@ -52,14 +52,16 @@ def test_by_hand_trains_exports_and_records(root, tmp_path):
     assert run["device"] == "cpu"
     assert run["error"] is None
     result = run["result"]
-    assert result["epochs"] == 2
+    # Not pretrained: trained from scratch with one-cycle, one epoch, nothing frozen.
+    assert result["settings"]["recipe"] == "fit_one_cycle"
+    assert result["epochs"] == 1
     assert 0 <= result["error_rate"] <= 1
     assert Path(result["model_path"]) == db.parent / "artifacts" / run["id"] / "model.pkl"
     assert Path(result["model_path"]).stat().st_size > 1000
     types = [e["type"] for e in store.events(run["id"])]
-    assert types[0] == "state"
+    assert types[:2] == ["state", "settings"]
     assert types[-1] == "state"
-    assert types.count("epoch") == 2
+    assert types.count("epoch") == 1
     assert types.count("batch") >= 4
 
 
@@ -67,7 +69,7 @@ def test_weights_missing_fails_fast_without_network(root, tmp_path):
     db = tmp_path / "runs.sqlite"
     t0 = time.monotonic()
     proc = run_cli(
-        "--db", str(db), "--root", str(root), "--dataset", "shapes", "--arch", "resnet34",
+        "--db", str(db), "--root", str(root), "--dataset", "shapes", "--arch", "resnet34", "--pretrained",
         env={"TORCH_HOME": str(tmp_path / "empty-hub"), "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"},
     )  # fmt: skip
     elapsed = time.monotonic() - t0
@@ -75,7 +77,7 @@ def test_weights_missing_fails_fast_without_network(root, tmp_path):
     (run,) = RunStore(db).list_runs()
     assert run["state"] == "failed"
     assert run["error"]["kind"] == "weights_missing"
-    assert "pretrained: false" in run["error"]["advice"]
+    assert "from scratch" in run["error"]["advice"]
     assert str(tmp_path / "empty-hub") in run["error"]["message"]
     assert elapsed < 30  # the imports alone take a few seconds on a busy 2-core machine
     assert not (tmp_path / "empty-hub" / "hub" / "checkpoints").exists()
@@ -101,7 +103,8 @@ def server_job(tmp_path, spec):
     return store, run["id"]
 
 
-TINY_SPEC = {"arch": "resnet18", "pretrained": False, "epochs": 1, "image_size": 32, "batch_size": 16}
+# 39 training images: a batch of 4 keeps the 8 batches per epoch that the trainer insists on.
+TINY_SPEC = {"arch": "resnet18", "pretrained": False, "epochs": 1, "image_size": 32, "batch_size": 4}
 
 
 def main(store, run_id, root):
@@ -160,15 +163,15 @@ def test_cuda_oom_retries_at_half_batch_size(root, tmp_path, monkeypatch):
             def fail(*a, **k):
                 raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2 GiB")
 
-            learn.fine_tune = fail
+            learn.fit_one_cycle = fail
         return learn
 
     monkeypatch.setattr(data, "build_learner", oom_once)
     store, run_id = server_job(tmp_path, {"dataset": "shapes", **TINY_SPEC})
     assert main(store, run_id, root) == 0
     run = store.get_run(run_id)
-    assert sizes == [16, 8]
-    assert run["result"]["batch_size"] == 8
+    assert sizes == [4, 2]
+    assert run["result"]["batch_size"] == 2
     assert run["error"] is None
     assert run["state"] == "running"
     warnings = [e for e in store.events(run_id) if e["type"] == "warning"]

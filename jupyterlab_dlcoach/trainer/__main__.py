@@ -9,11 +9,13 @@ final state too, since no server is watching.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import sys
 import time
 from pathlib import Path
 
+from .. import recipe
 from ..errors import CoachError
 from ..models import ARCHS, JobSpec
 from ..store import RunStore
@@ -45,7 +47,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         ("num-workers", int),
     ):
         hand.add_argument(f"--{name}", type=kind)
-    for name in ("device", "precision", "name", "label-pattern"):
+    for name in ("device", "precision", "recipe", "name", "label-pattern"):
         hand.add_argument(f"--{name}")
     args = p.parse_args(argv)
     if bool(args.run) == bool(args.dataset):
@@ -55,7 +57,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def spec_from_args(args) -> dict:
     keys = ("dataset", "arch", "pretrained", "epochs", "freeze_epochs", "lr", "batch_size", "image_size")
-    keys += ("valid_pct", "seed", "num_workers", "device", "precision", "name")
+    keys += ("valid_pct", "seed", "num_workers", "device", "precision", "recipe", "name")
     spec = {k: getattr(args, k) for k in keys if getattr(args, k) is not None}
     if args.label_pattern:
         spec["labels"] = {"from": "filename", "pattern": args.label_pattern}
@@ -63,7 +65,10 @@ def spec_from_args(args) -> dict:
 
 
 def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Path) -> dict:
-    """Fine-tune and export; returns the result. Raises TrainerError (or others) on failure."""
+    """Train as the spec says (its automatic choices resolved here) and export; returns the result.
+
+    Raises TrainerError (or others) on failure.
+    """
     # Heavy imports here, after argument parsing, so `--help` and bad arguments answer at once.
     import torch
 
@@ -72,6 +77,8 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     t0 = time.time()
     device = checks.pick_device(spec)
     store.update_run(run_id, device=checks.device_label(device))
+    pretrained = checks.weights_file(spec.arch).is_file() if spec.pretrained is None else spec.pretrained
+    spec = dataclasses.replace(spec, pretrained=pretrained)
     # Cheap checks first: missing weights must fail before fastai loads or a large folder is verified.
     checks.check_weights(spec)
 
@@ -89,18 +96,29 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     if problem is not None:
         raise TrainerError(problem["kind"], problem["message"], problem["advice"])
 
-    bs = spec.batch_size
+    settings = resolve_settings(spec, items)
+    spec = dataclasses.replace(spec, image_size=settings["image_size"], lr=settings["lr"])
+    store.append_event(run_id, "settings", **settings)
+    if settings.get("batch_size_note"):
+        store.append_event(
+            run_id,
+            "warning",
+            kind="batch_size_lowered",
+            epoch=None,
+            severity="info",
+            message=settings["batch_size_note"],
+            advice="Leave the batch size empty to let the coach choose it.",
+            terms=["batch", "epoch"],
+        )
+    bs = settings["batch_size"]
     for attempt in range(2):
         set_seed(spec.seed)
         dls = data.build_dls(spec, resolve_folder(root, spec), items, device, bs)
         learn = data.build_learner(spec, dls, device)
         coach = CoachCallback(run_id=run_id, db_path=store.path)
-        kwargs = {"freeze_epochs": spec.freeze_epochs}
-        if spec.lr is not None:
-            kwargs["base_lr"] = spec.lr
         try:
             with learn.no_bar():
-                learn.fine_tune(spec.epochs, cbs=coach, **kwargs)
+                fit(learn, settings, coach)
             break
         except NanLossError as e:
             raise TrainerError(**e.error) from e
@@ -117,6 +135,7 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
                     "Use a smaller batch_size or image_size (or a smaller architecture).",
                 ) from e
             bs = max(1, bs // 2)
+            settings["batch_size"] = bs
             store.append_event(
                 run_id,
                 "warning",
@@ -141,7 +160,59 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
         "model_path": str(model_path),
         "seconds": round(time.time() - t0, 2),
         "batch_size": bs,
+        "settings": settings,
     }
+
+
+def resolve_settings(spec: JobSpec, items: list) -> dict:
+    """What this run will really use: the spec's automatic choices made for this data set."""
+    n = len(items)
+    n_valid = int(spec.valid_pct * n)  # as fastai's RandomSplitter cuts
+    chosen = recipe.resolve_recipe(spec.recipe, spec.pretrained)
+    bs, note = recipe.batch_size_for(n - n_valid, spec.batch_size)
+    settings = {
+        "recipe": chosen,
+        "pretrained": spec.pretrained,
+        "epochs": spec.epochs,
+        "freeze_epochs": spec.freeze_epochs if chosen == "fine_tune" else 0,
+        "lr": recipe.resolve_lr(spec.lr, chosen),
+        "batch_size": bs,
+        "image_size": recipe.image_size_for(_image_sides(items), spec.image_size),
+        "n_train": n - n_valid,
+        "n_valid": n_valid,
+        "n_classes": len({label for _, label in items}),
+        "description": "",
+    }
+    settings["description"] = recipe.describe(settings)
+    if note:
+        settings["batch_size_note"] = note
+    return settings
+
+
+def _image_sides(items: list, sample: int = 25) -> list[int]:
+    """The larger side of a spread of the images (opening only their headers)."""
+    from PIL import Image
+
+    step = max(1, len(items) // sample)
+    sides = []
+    for path, _ in items[::step][:sample]:
+        try:
+            with Image.open(path) as img:
+                sides.append(max(img.size))
+        except OSError:
+            continue  # inspection already reported unreadable images
+    return sides
+
+
+def fit(learn, settings: dict, coach) -> None:
+    """Run the resolved recipe: fine_tune (frozen, then unfrozen), fit_one_cycle or a plain fit."""
+    recipe_name, epochs, lr = settings["recipe"], settings["epochs"], settings["lr"]
+    if recipe_name == "fine_tune":
+        learn.fine_tune(epochs, base_lr=lr, freeze_epochs=settings["freeze_epochs"], cbs=coach)
+    elif recipe_name == "fit_one_cycle":
+        learn.fit_one_cycle(epochs, lr, cbs=coach)
+    else:
+        learn.fit(epochs, lr, cbs=coach)
 
 
 def resolve_folder(root: Path, spec: JobSpec) -> Path:

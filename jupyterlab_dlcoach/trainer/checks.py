@@ -63,9 +63,8 @@ def check_weights(spec: JobSpec) -> None:
     if not path.is_file():
         raise TrainerError(
             "weights_missing",
-            f"The pretrained weights for {spec.arch} are not in the torch hub cache ({path}), and jobs never "
-            "download them.",
-            f'On a machine with internet access, cache them once with: python -c "import torchvision; '
-            f"torchvision.models.{spec.arch}(weights='DEFAULT')\" (with the same TORCH_HOME), or set "
-            "pretrained: false to train from scratch.",
+            f"The pretrained weights for {spec.arch} are not on this machine ({path}), and training never "
+            "downloads them.",
+            "Get them from the System section (it needs the internet), or copy that file there from a "
+            "machine that has it; or untick 'Start from a pretrained model' to train from scratch.",
         )
