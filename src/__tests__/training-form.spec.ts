@@ -226,13 +226,6 @@ describe('errors use the form’s words', () => {
     expect(errorText('Leave it empty for automatic.', 'lr', labels)).toBe(
       'Learning rate: Leave it empty for automatic.'
     );
-    expect(
-      errorText(
-        "'epochs' must be a whole number from 1 to 100 (got 0).",
-        'epochs',
-        labels
-      )
-    ).toBe('Epochs: must be a whole number from 1 to 100 (got 0).');
     expect(errorText("The folder 'x' does not exist.", 'dataset', labels)).toBe(
       "Images folder: The folder 'x' does not exist."
     );
@@ -241,14 +234,65 @@ describe('errors use the form’s words', () => {
     );
   });
 
-  it('keeps a message that names no known field, and does not say a label twice', () => {
+  it('drops the API’s name of the field and does not say the label twice', () => {
+    expect(
+      errorText(
+        "Learning rate ('lr') must be a number above 0 and at most 10 (got 'fast'). Leave it empty for automatic.",
+        'lr',
+        labels
+      )
+    ).toBe(
+      "Learning rate: must be a number above 0 and at most 10 (got 'fast'). Leave it empty for automatic."
+    );
+    expect(
+      errorText(
+        "'epochs' must be a whole number from 1 to 100 (got 0).",
+        'epochs',
+        labels
+      )
+    ).toBe('Epochs: must be a whole number from 1 to 100 (got 0).');
+    expect(
+      errorText(
+        "The file name pattern ('labels.pattern') is not a valid regular expression.",
+        'labels.pattern',
+        labels
+      )
+    ).toBe(
+      'File-name pattern: The file name pattern is not a valid regular expression.'
+    );
+    expect(
+      errorText(
+        "Labels from a CSV file need 'labels.file': the CSV file.",
+        'labels.file',
+        labels
+      )
+    ).toBe('CSV file: Labels from a CSV file need "CSV file": the CSV file.');
+  });
+
+  it('keeps a message that names no known field', () => {
     expect(errorText('Server is busy.', null, labels)).toBe('Server is busy.');
     expect(errorText('Unknown field.', 'colour', labels)).toBe(
       'Unknown field.'
     );
-    expect(errorText('Learning rate: too big.', 'lr', labels)).toBe(
-      'Learning rate: too big.'
-    );
+  });
+
+  it('says the limits the schema gives, exclusive ones included', () => {
+    const fields = formFields(SCHEMA);
+    const share = toField('valid_pct', {
+      type: 'number',
+      exclusiveMinimum: 0,
+      exclusiveMaximum: 1,
+      default: 0.2,
+      title: 'Validation share'
+    });
+    expect(parseField(share, '1', trans)).toEqual({
+      error: 'Validation share: type a number above 0 and below 1.'
+    });
+    const seed = toField('seed', { type: 'integer', minimum: 0 });
+    expect(parseField(seed, '-1', trans)).toEqual({
+      error: 'seed: type a whole number of at least 0.'
+    });
+    expect(fields.length).toBeGreaterThan(0);
   });
 });
 
@@ -480,7 +524,7 @@ describe('the run list', () => {
     expect(partsText(settingsParts(SETTINGS, 'resnet18', trans))).toBe(
       'Trains a resnet18 from scratch (no pretrained weights): 4 epochs (fit_one_cycle). ' +
         'Batch size 64, images 32 px, learning rate 0.01. ' +
-        '1438 images train the model and 359 images (the validation set) measure it; the metric is the error rate.'
+        '1,438 images train the model and 359 images (the validation set) measure it; the metric is the error rate.'
     );
     const tuned = partsText(
       settingsParts(

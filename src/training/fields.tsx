@@ -174,17 +174,12 @@ export function InspectionSummary(
     <div className="jp-DLCoach-inspection" aria-live="polite">
       <p>
         {trans._n(
-          '%1 image with ',
-          '%1 images with ',
+          '%2 image with ',
+          '%2 images with ',
           report.images,
           report.images.toLocaleString()
         )}
-        {trans._n(
-          '%1 different ',
-          '%1 different ',
-          report.classes.length,
-          report.classes.length
-        )}
+        {trans._n('%1 different ', '%1 different ', report.classes.length)}
         <Term term="label" {...props}>
           {trans.__('labels')}
         </Term>
@@ -233,9 +228,8 @@ export function PretrainedChoice(
           onChange={e => props.onChange(e.target.checked)}
         />
         <span>
-          {trans.__('Start from a ')}
           <Term term="pretrained-model" {...props}>
-            {trans.__('pretrained model')}
+            {field?.label ?? trans.__('Start from a pretrained model')}
           </Term>
         </span>
       </label>

@@ -126,7 +126,7 @@ function TrainingForm(
         </details>
       )}
       {form.settingsNote && (
-        <p className="jp-DLCoach-muted" role="status">
+        <p className="jp-DLCoach-muted jp-DLCoach-settingsNote" role="status">
           {form.settingsNote}
         </p>
       )}
@@ -162,7 +162,7 @@ function TrainingForm(
       )}
       {message && (
         <p
-          className={message.error ? 'jp-DLCoach-error' : 'jp-DLCoach-muted'}
+          className={`jp-DLCoach-formMessage ${message.error ? 'jp-DLCoach-error' : 'jp-DLCoach-muted'}`}
           role={message.error ? 'alert' : 'status'}
         >
           {message.text}

@@ -32,8 +32,9 @@ export function fieldLabels(
 
 /**
  * The server's message about a field, prefixed with the field's label in the form ("Learning rate:
- * must be …"), so the learner knows which input to fix. The server's own quoting of the field's API
- * name at the start is dropped; a message about no known field is kept as it is.
+ * must be …"), so the learner knows which input to fix. The field's API name, which the server adds
+ * for API users ("Learning rate ('lr') must be …"), is dropped or replaced by the label; a message
+ * about no known field is kept as it is.
  */
 export function errorText(
   message: string,
@@ -45,14 +46,16 @@ export function errorText(
     return message;
   }
   let rest = message.trim();
-  for (const quoted of [`'${field}'`, `"${field}"`, `\`${field}\``]) {
+  for (const quote of ["'", '"', '`']) {
+    const quoted = `${quote}${field}${quote}`;
+    rest = rest.split(` (${quoted})`).join('');
     if (rest.startsWith(quoted)) {
       rest = rest.slice(quoted.length).replace(/^\s*:?\s*/, '');
-      break;
     }
+    rest = rest.split(quoted).join(`"${label}"`);
   }
   if (rest.toLowerCase().startsWith(label.toLowerCase())) {
-    return rest;
+    rest = rest.slice(label.length).replace(/^\s*:?\s*/, '');
   }
   return `${label}: ${rest}`;
 }

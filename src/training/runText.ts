@@ -124,8 +124,16 @@ export function settingsParts(
     trans.__(' %1, images %2 px, ', settings.batch_size, settings.image_size),
     { term: 'learning-rate', text: trans.__('learning rate') },
     trans.__(' %1. ', formatRate(settings.lr)),
-    trans.__('%1 images train the model and ', settings.n_train),
-    trans._n('%1 image', '%1 images', settings.n_valid),
+    trans.__(
+      '%1 images train the model and ',
+      settings.n_train.toLocaleString()
+    ),
+    trans._n(
+      '%2 image',
+      '%2 images',
+      settings.n_valid,
+      settings.n_valid.toLocaleString()
+    ),
     trans.__(' (the '),
     { term: 'validation-set', text: trans.__('validation set') },
     trans.__(') measure it; the '),

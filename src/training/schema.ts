@@ -125,27 +125,31 @@ export type Parsed = { value: unknown } | { error: string };
 function rangeText(field: IFormField, trans: TranslationBundle): string {
   const whole = field.kind === 'integer';
   const { min, max } = field;
-  if (min !== null && max !== null) {
-    if (field.minExclusive) {
-      return whole
-        ? trans.__('a whole number above %1 and at most %2', min, max)
-        : trans.__('a number above %1 and at most %2', min, max);
-    }
-    return whole
-      ? trans.__('a whole number from %1 to %2', min, max)
-      : trans.__('a number from %1 to %2', min, max);
-  }
-  if (min !== null) {
-    return whole
-      ? trans.__('a whole number of at least %1', min)
-      : trans.__('a number of at least %1', min);
-  }
-  if (max !== null) {
-    return whole
-      ? trans.__('a whole number of at most %1', max)
-      : trans.__('a number of at most %1', max);
-  }
-  return whole ? trans.__('a whole number') : trans.__('a number');
+  const low =
+    min === null
+      ? null
+      : field.minExclusive
+        ? trans.__('above %1', min)
+        : max === null
+          ? trans.__('of at least %1', min)
+          : trans.__('from %1', min);
+  const high =
+    max === null
+      ? null
+      : field.maxExclusive
+        ? trans.__('below %1', max)
+        : min !== null && !field.minExclusive
+          ? trans.__('to %1', max)
+          : trans.__('at most %1', max);
+  const bounds = [low, high]
+    .filter(Boolean)
+    .join(
+      low && high && (field.minExclusive || field.maxExclusive)
+        ? trans.__(' and ')
+        : ' '
+    );
+  const kind = whole ? trans.__('a whole number') : trans.__('a number');
+  return bounds ? `${kind} ${bounds}` : kind;
 }
 
 function inRange(field: IFormField, n: number): boolean {
