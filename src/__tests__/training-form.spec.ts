@@ -355,6 +355,16 @@ describe('the recipe sentence', () => {
     ).toMatch(/downloaded first/);
   });
 
+  it('gives both outcomes when only the server knows whether the weights are here', () => {
+    expect(
+      partsText(
+        recipeSentence({ ...base, pretrained: null, cached: null }, trans)
+      )
+    ).toBe(
+      'Fine-tunes a pretrained model (fine_tune) if its weights for resnet18 are on this machine; otherwise the model learns from scratch, 3 epochs (fit_one_cycle).'
+    );
+  });
+
   it('keeps a space between a linked word and the next one', () => {
     const parts = recipeSentence(
       { ...base, pretrained: true, cached: true },

@@ -145,7 +145,11 @@ export function SchemaInput(
               : undefined
         }
         maxLength={field.maxLength ?? undefined}
-        placeholder={field.nullable ? trans.__('automatic') : undefined}
+        placeholder={
+          field.nullable || (field.kind === 'text' && field.default === '')
+            ? trans.__('automatic')
+            : undefined
+        }
         aria-invalid={invalid}
         onChange={e => onChange(field.name, e.target.value)}
       />
@@ -208,6 +212,8 @@ export function PretrainedChoice(
   props: ITermProps & {
     field: IFormField | undefined;
     checked: boolean;
+    /** Automatic, and nobody here knows yet which way it goes. */
+    undecided: boolean;
     sentence: Part[];
     trans: TranslationBundle;
     onChange: (checked: boolean) => void;
@@ -224,6 +230,11 @@ export function PretrainedChoice(
           type="checkbox"
           name="pretrained"
           checked={checked}
+          ref={box => {
+            if (box) {
+              box.indeterminate = props.undecided;
+            }
+          }}
           aria-describedby="jp-DLCoach-recipe"
           onChange={e => props.onChange(e.target.checked)}
         />

@@ -56,22 +56,24 @@ function TrainingForm(
       aria-busy={form.busy}
       noValidate
     >
-      <label
-        className="jp-DLCoach-field jp-DLCoach-field-wide"
-        title={trans.__(
-          'A folder relative to the folder JupyterLab was started in'
-        )}
-      >
-        <span>{trans.__('Images folder')}</span>
-        <input
-          className="jp-mod-styled"
-          name="dataset"
-          value={form.dataset}
-          aria-invalid={message?.error === true && message.field === 'dataset'}
-          onChange={e => form.changeDataset(e.target.value)}
-        />
-      </label>
-      <div className="jp-DLCoach-buttonRow">
+      <div className="jp-DLCoach-folderRow">
+        <label
+          className="jp-DLCoach-field"
+          title={trans.__(
+            'A folder relative to the folder JupyterLab was started in'
+          )}
+        >
+          <span>{trans.__('Images folder')}</span>
+          <input
+            className="jp-mod-styled"
+            name="dataset"
+            value={form.dataset}
+            aria-invalid={
+              message?.error === true && message.field === 'dataset'
+            }
+            onChange={e => form.changeDataset(e.target.value)}
+          />
+        </label>
         <button
           type="button"
           className="jp-mod-styled"
@@ -108,6 +110,7 @@ function TrainingForm(
         {...props}
         field={fields.find(f => f.name === 'pretrained')}
         checked={form.usePretrained}
+        undecided={form.undecided}
         sentence={form.sentence}
         onChange={form.changePretrained}
       />

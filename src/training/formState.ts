@@ -74,6 +74,8 @@ export function useTrainingForm(props: {
   const arch = String(values.arch ?? '');
   const cached = useWeightsCached(api, arch);
   const usePretrained = pretrained ?? cached === true;
+  // Neither the learner nor the weights list says: the server decides when the job starts.
+  const undecided = pretrained === null && cached === null;
   const labelsByField = React.useMemo(
     () => fieldLabels(fields, trans),
     [fields, trans]
@@ -260,7 +262,7 @@ export function useTrainingForm(props: {
   const sentence = recipeSentence(
     {
       arch,
-      pretrained: usePretrained,
+      pretrained: undecided ? null : usePretrained,
       cached,
       recipe: (values.recipe as DLCoach.Recipe | undefined) ?? 'auto',
       epochs: whole('epochs'),
@@ -283,6 +285,7 @@ export function useTrainingForm(props: {
     busy,
     message,
     usePretrained,
+    undecided,
     sentence,
     blocking,
     changeDataset,

@@ -70,8 +70,11 @@ export function partsText(parts: Part[]): string {
 
 export interface IRecipeChoice {
   arch: string;
-  /** What will be used: the learner's tick, or the automatic choice. */
-  pretrained: boolean;
+  /**
+   * What will be used: the learner's tick, or the automatic choice; null when it is automatic and
+   * the server does not say whether the weights are cached (it decides when the job starts).
+   */
+  pretrained: boolean | null;
   /** Whether this architecture's weights are cached; null when the server does not say. */
   cached: boolean | null;
   recipe: DLCoach.Recipe;
@@ -98,6 +101,9 @@ export function recipeSentence(
   choice: IRecipeChoice,
   trans: TranslationBundle
 ): Part[] {
+  if (choice.pretrained === null) {
+    return undecidedSentence(choice, trans);
+  }
   const recipe = effectiveRecipe(choice.recipe, choice.pretrained);
   const epochs =
     choice.epochs === null
@@ -172,6 +178,39 @@ export function recipeSentence(
     );
   }
   return parts;
+}
+
+/** Both outcomes, when only the server knows whether the weights are here. */
+function undecidedSentence(
+  choice: IRecipeChoice,
+  trans: TranslationBundle
+): Part[] {
+  const epochs =
+    choice.epochs === null
+      ? trans.__('the chosen epochs')
+      : trans._n('%1 epoch', '%1 epochs', choice.epochs);
+  if (choice.recipe !== 'auto') {
+    return [
+      trans.__('Starts from a '),
+      { term: 'pretrained-model', text: trans.__('pretrained model') },
+      trans.__(
+        ' if its weights for %1 are on this machine, else from scratch: %2 (%3).',
+        choice.arch,
+        epochs,
+        choice.recipe
+      )
+    ];
+  }
+  return [
+    { term: 'fine-tune', text: trans.__('Fine-tunes') },
+    trans.__(' a '),
+    { term: 'pretrained-model', text: trans.__('pretrained model') },
+    trans.__(
+      ' (fine_tune) if its weights for %1 are on this machine; otherwise the model learns from scratch, %2 (fit_one_cycle).',
+      choice.arch,
+      epochs
+    )
+  ];
 }
 
 /** Problems that stop training, for a server that does not send each problem's severity. */

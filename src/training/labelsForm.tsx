@@ -81,7 +81,12 @@ export function LabelsForm(
     onChange({ ...state, ...change });
   return (
     <fieldset className="jp-DLCoach-labelsForm">
-      <label className="jp-DLCoach-field jp-DLCoach-field-wide">
+      <label
+        className="jp-DLCoach-field jp-DLCoach-field-wide"
+        title={trans.__(
+          'Folder names: one sub-folder per class. File names: a pattern picks the label out of each name. A CSV file: a table of file names and labels.'
+        )}
+      >
         <span>
           <Term term="label" {...props}>
             {trans.__('Labels from')}

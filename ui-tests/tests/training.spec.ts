@@ -158,6 +158,8 @@ test.describe('Training section', () => {
     await expect(section.locator('.jp-DLCoach-recipe')).toContainText(
       '24 epochs at a constant learning rate (fit).'
     );
+    await section.locator('.jp-DLCoach-settingsNote').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'screenshots/training-noisy-light.png' });
 
     // Changing the folder clears the check and the last message.
     await section.locator('input[name="dataset"]').fill(`${tmpPath}/other`);
