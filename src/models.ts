@@ -10,10 +10,11 @@ export namespace DLCoach {
     memory_used_mb: number;
   }
 
-  /** Whether an architecture's pretrained weights are in the torch hub cache (`GET system`). */
-  export interface IWeights {
+  /** One architecture's pretrained weights in the torch hub cache (`GET system`). */
+  export interface IWeightsEntry {
     arch: string;
     cached: boolean;
+    /** The cached file's size in MiB, or null when it is not cached. */
     size_mb: number | null;
   }
 
@@ -23,7 +24,7 @@ export namespace DLCoach {
     cpu_count: number;
     versions: { [name: string]: string | null };
     /** Absent from servers that predate it: then nothing is known about the cache. */
-    weights?: IWeights[];
+    weights?: IWeightsEntry[];
   }
 
   export interface IErrorBody {

@@ -68,7 +68,9 @@ export function useFormSources(
  * changes (the System section may have fetched some meanwhile); null when the server does not say.
  */
 export function useWeightsCached(api: CoachAPI, arch: string): boolean | null {
-  const [weights, setWeights] = React.useState<DLCoach.IWeights[] | null>(null);
+  const [weights, setWeights] = React.useState<DLCoach.IWeightsEntry[] | null>(
+    null
+  );
   React.useEffect(() => {
     let current = true;
     api.system().then(

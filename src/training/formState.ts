@@ -108,8 +108,9 @@ export function useTrainingForm(props: {
   };
 
   const changePretrained = (checked: boolean) => {
-    // Ticking back to what automatic would choose hands the choice back to the server.
-    setPretrained(checked === (cached === true) ? null : checked);
+    // Ticking back to what automatic would choose hands the choice back to the server; while
+    // nobody knows what that is, the learner's tick stands.
+    setPretrained(cached !== null && checked === cached ? null : checked);
   };
 
   const chooseSample = (name: string) => {
