@@ -363,6 +363,22 @@ describe('the recipe sentence', () => {
     ).toBe(
       'Fine-tunes a pretrained model (fine_tune) if its weights for resnet18 are on this machine; otherwise the model learns from scratch, 3 epochs (fit_one_cycle).'
     );
+    expect(
+      partsText(
+        recipeSentence(
+          {
+            ...base,
+            recipe: 'fit',
+            epochs: 24,
+            pretrained: null,
+            cached: null
+          },
+          trans
+        )
+      )
+    ).toBe(
+      'Starts from a pretrained model if its weights for resnet18 are on this machine, else from scratch: 24 epochs at a constant learning rate (fit).'
+    );
   });
 
   it('keeps a space between a linked word and the next one', () => {

@@ -78,9 +78,11 @@ function TrainingForm(
           type="button"
           className="jp-mod-styled"
           disabled={form.busy || !form.dataset.trim()}
+          aria-label={trans.__('Check folder')}
+          title={trans.__('Count the images and labels, and look for problems')}
           onClick={() => void form.check()}
         >
-          {trans.__('Check folder')}
+          {trans.__('Check')}
         </button>
       </div>
       {samples && (

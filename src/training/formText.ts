@@ -190,14 +190,27 @@ function undecidedSentence(
       ? trans.__('the chosen epochs')
       : trans._n('%1 epoch', '%1 epochs', choice.epochs);
   if (choice.recipe !== 'auto') {
+    const frozen =
+      choice.freezeEpochs === null
+        ? trans.__('the frozen epochs')
+        : trans._n('%1 epoch', '%1 epochs', choice.freezeEpochs);
+    const how =
+      choice.recipe === 'fit'
+        ? trans.__('%1 at a constant learning rate (fit).', epochs)
+        : choice.recipe === 'fine_tune'
+          ? trans.__(
+              '%1 with the body frozen, then %2 unfrozen (fine_tune).',
+              frozen,
+              epochs
+            )
+          : trans.__('%1 (fit_one_cycle).', epochs);
     return [
       trans.__('Starts from a '),
       { term: 'pretrained-model', text: trans.__('pretrained model') },
       trans.__(
-        ' if its weights for %1 are on this machine, else from scratch: %2 (%3).',
+        ' if its weights for %1 are on this machine, else from scratch: %2',
         choice.arch,
-        epochs,
-        choice.recipe
+        how
       )
     ];
   }

@@ -98,10 +98,8 @@ export function LabelsForm(
           value={state.from}
           onChange={e => set({ from: e.target.value as ILabelsState['from'] })}
         >
-          <option value="folder">
-            {trans.__('folder names (one folder per class)')}
-          </option>
-          <option value="filename">{trans.__('file names (a pattern)')}</option>
+          <option value="folder">{trans.__('folder names')}</option>
+          <option value="filename">{trans.__('file names')}</option>
           <option value="csv">{trans.__('a CSV file')}</option>
         </select>
       </label>

@@ -155,8 +155,8 @@ test.describe('Training section', () => {
     await expect(section.locator('.jp-DLCoach-settingsNote')).toHaveText(
       'The settings suggested for this sample are now in the form: Epochs 24, Learning rate 0.003, Recipe fit.'
     );
-    await expect(section.locator('.jp-DLCoach-recipe')).toContainText(
-      '24 epochs at a constant learning rate (fit).'
+    await expect(section.locator('.jp-DLCoach-recipe')).toHaveText(
+      /24 epochs at a constant learning rate \(fit\)\.$/
     );
     await section.locator('.jp-DLCoach-settingsNote').scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'screenshots/training-noisy-light.png' });
