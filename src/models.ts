@@ -73,8 +73,49 @@ export namespace DLCoach {
 
   export interface IErrorBody {
     message: string;
+    /** The spec field the message is about, e.g. "lr" or "labels.pattern". */
     field?: string;
   }
+
+  /** One property of `GET jobs/schema` (a JSON Schema, draft 2020-12). */
+  export interface IFieldSchema {
+    type?: string | string[];
+    default?: unknown;
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    exclusiveMaximum?: number;
+    maxLength?: number;
+    enum?: unknown[];
+    title?: string;
+    description?: string;
+    'x-advanced'?: boolean;
+  }
+
+  /** `GET jobs/schema`: the job spec's fields, defaults, limits and choices. */
+  export interface IJobSchema {
+    type: 'object';
+    required?: string[];
+    properties: { [name: string]: IFieldSchema };
+  }
+
+  /** One built-in sample of `GET samples`. */
+  export interface ISample {
+    name: string;
+    title: string;
+    description: string;
+    classes: string[];
+    images: number;
+    /** Job spec fields suggested for this sample, e.g. `{"epochs": 24, "recipe": "fit"}`. */
+    settings: { [field: string]: unknown };
+  }
+
+  export interface ISamples {
+    default: string;
+    samples: ISample[];
+  }
+
+  export type Recipe = 'auto' | 'fine_tune' | 'fit_one_cycle' | 'fit';
 
   /** `labels` of a job spec: where each image's label comes from. */
   export type Labels =
@@ -87,12 +128,17 @@ export namespace DLCoach {
     dataset: string;
     labels?: Labels;
     arch?: string;
-    pretrained?: boolean;
+    /** null: pretrained when this architecture's weights are cached (the server decides). */
+    pretrained?: boolean | null;
+    recipe?: Recipe;
     epochs?: number;
     freeze_epochs?: number;
+    /** null: automatic, chosen for the recipe. */
     lr?: number | null;
-    batch_size?: number;
-    image_size?: number;
+    /** null: automatic, so that an epoch has enough batches to draw a curve. */
+    batch_size?: number | null;
+    /** null: automatic, the data set's typical image side. */
+    image_size?: number | null;
     valid_pct?: number;
     seed?: number;
     device?: string;
@@ -179,13 +225,32 @@ export namespace DLCoach {
     terms: string[];
   }
 
+  /** What the trainer actually used, once automatic choices were made (also in `result.settings`). */
+  export interface ITrainSettings {
+    recipe: Exclude<Recipe, 'auto'>;
+    lr: number;
+    batch_size: number;
+    image_size: number;
+    pretrained: boolean;
+    epochs: number;
+    freeze_epochs: number;
+    n_train: number;
+    n_valid: number;
+    n_classes: number;
+  }
+
+  export interface ISettingsEvent extends IEventBase, ITrainSettings {
+    type: 'settings';
+  }
+
   export interface IStateEvent extends IEventBase {
     type: 'state';
     state: RunState;
     error?: IRunError | null;
   }
 
-  export type IEvent = IBatchEvent | IEpochEvent | IWarningEvent | IStateEvent;
+  export type IEvent =
+    IBatchEvent | IEpochEvent | IWarningEvent | ISettingsEvent | IStateEvent;
 
   export interface IInspection {
     path: string;
@@ -196,6 +261,7 @@ export namespace DLCoach {
       kind: string;
       message: string;
       advice: string;
+      /** "error" blocks training; "warning" does not (e.g. a few unreadable images). */
       severity?: string;
     }[];
   }
