@@ -33,7 +33,7 @@ atexit.register(_dump_modules)
 
 
 class JupyterServer:
-    def __init__(self, *, with_extension: bool = True, token: str = "bench-token"):
+    def __init__(self, *, with_extension: bool = True, token: str = "bench-token", extra_args=()):
         self.token = token
         self.dir = Path(tempfile.mkdtemp(prefix="dlcoach-bench-"))
         self.db_path = self.dir / "db" / "runs.sqlite"
@@ -65,6 +65,7 @@ class JupyterServer:
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={self.dir / 'root'}",
             "--allow-root",
+            *extra_args,
         ]
         self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._wait_ready()

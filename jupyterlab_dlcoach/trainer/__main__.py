@@ -209,6 +209,14 @@ def resolve_folder(root: Path, spec: JobSpec) -> Path:
 def main(argv=None) -> int:
     args = parse_args(argv)
     store = RunStore(args.db)
+    try:
+        return _main(args, store)
+    finally:
+        # Everything is committed already (autocommit); closing leaves nothing for interpreter exit.
+        store.close()
+
+
+def _main(args: argparse.Namespace, store: RunStore) -> int:
     root = Path(args.root)
     by_hand = args.run is None
     if by_hand:
@@ -271,4 +279,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .quick_exit import run_then_exit
+
+    run_then_exit(main)
