@@ -20,7 +20,8 @@ from jupyterlab_dlcoach.executor import LocalProcessExecutor
 from jupyterlab_dlcoach.store import RunStore
 from jupyterlab_dlcoach.trainer.warm import MARKER
 
-pytestmark = pytest.mark.timeout(240)
+# Generous: these train for real, and CI machines are sometimes shared and slow.
+pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ async def test_a_job_takes_the_warm_trainer_and_a_fresh_one_replaces_it(coach): 
     job = await coach.submit()
     assert coach.app.manager._running[job["id"]].warm
     assert (await coach.ok("GET", "jobs", job["id"]))["pid"] == warm_pid
-    job = await coach.wait_job(job["id"])
+    job = await coach.wait_job(job["id"], timeout=300)
     assert job["state"] == "completed", job
     assert job["exit_code"] == 0
     log = log_of(coach, job)
@@ -83,7 +84,7 @@ async def test_a_job_takes_the_warm_trainer_and_a_fresh_one_replaces_it(coach): 
     assert len(pending_logs(coach)) == 1
     second = await coach.submit()
     assert (await coach.ok("GET", "jobs", second["id"]))["pid"] == new_pid
-    assert (await coach.wait_job(second["id"]))["state"] == "completed"
+    assert (await coach.wait_job(second["id"], timeout=300))["state"] == "completed"
 
 
 async def test_a_warm_trainer_that_died_is_replaced(coach):  # noqa: F811
@@ -94,7 +95,7 @@ async def test_a_warm_trainer_that_died_is_replaced(coach):  # noqa: F811
     assert len(pending_logs(coach)) == 1
     job = await coach.submit()
     assert (await coach.ok("GET", "jobs", job["id"]))["pid"] == new_pid
-    job = await coach.wait_job(job["id"])
+    job = await coach.wait_job(job["id"], timeout=300)
     assert job["state"] == "completed", job
     assert f"{MARKER} (pid {new_pid})" in log_of(coach, job)
 
@@ -107,7 +108,7 @@ async def test_cancel_and_kill_9_of_warm_trainers_are_as_with_cold_ones(coach): 
     pid = (await coach.ok("GET", "jobs", job["id"]))["pid"]
     await wait_for_workers(pid)
     await coach.ok("POST", "jobs", job["id"], "cancel")
-    job = await coach.wait_job(job["id"], timeout=30)
+    job = await coach.wait_job(job["id"], timeout=60)
     assert job["state"] == "cancelled"
     assert group_members(pid) == []
 
@@ -118,7 +119,7 @@ async def test_cancel_and_kill_9_of_warm_trainers_are_as_with_cold_ones(coach): 
     pid = (await coach.ok("GET", "jobs", job["id"]))["pid"]
     await wait_for_workers(pid)
     os.kill(pid, signal.SIGKILL)
-    job = await coach.wait_job(job["id"], timeout=30)
+    job = await coach.wait_job(job["id"], timeout=60)
     assert (job["state"], job["signal"], job["exit_code"]) == ("failed", "SIGKILL", None)
     await until(lambda: group_members(pid) == [], timeout=5, what="the workers' end")
 
@@ -143,11 +144,11 @@ async def test_a_warm_started_job_survives_a_server_restart(coach):  # noqa: F81
         app.manager = fresh_manager(app, store)
         app.manager.start()
         assert running["id"] in app.manager._running, "the warm-started trainer was not re-attached"
-        done = await coach.wait_job(running["id"], timeout=180)
+        done = await coach.wait_job(running["id"], timeout=300)
         assert done["state"] == "completed", done
         states = [e["state"] for e in await coach.events(running["id"]) if e["type"] == "state"]
         assert states == ["queued", "running", "completed"]
-        assert (await coach.wait_job(waiting["id"], timeout=180))["state"] == "completed"
+        assert (await coach.wait_job(waiting["id"], timeout=300))["state"] == "completed"
     finally:
         await app.manager.stop()
         store.close()
@@ -159,7 +160,7 @@ async def test_turned_off_every_job_starts_cold(coach):  # noqa: F811
     assert manager.executor.warm is None
     manager.prepare_delay_s = 0.0
     await coach.sample()
-    job = await coach.wait_job((await coach.submit())["id"])
+    job = await coach.wait_job((await coach.submit())["id"], timeout=300)
     assert job["state"] == "completed", job
     assert MARKER not in log_of(coach, job)
     assert not pending_logs(coach)
@@ -181,7 +182,7 @@ def test_stopping_ends_an_idle_warm_trainer_and_losing_the_server_does_too(tmp_p
     second = executor.warm._idle.popen
     assert second.pid != first.pid
     second.stdin.close()
-    assert second.wait(timeout=120) == 0
+    assert second.wait(timeout=300) == 0
     executor.close()
 
 
