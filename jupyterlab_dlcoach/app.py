@@ -14,6 +14,7 @@ from .routes import route_table
 from .store import RunStore, default_db_path
 from .stream import EventHub
 from .system import nvml_gpus
+from .weights import BASE_URL_ENV, WeightsDownloads
 
 
 class DLCoachApp(ExtensionApp):
@@ -58,6 +59,18 @@ class DLCoachApp(ExtensionApp):
         0.1, help="Seconds between two reads of new events from the store for the push channel."
     ).tag(config=True)
 
+    weights_base_url = Unicode(
+        "",
+        help="Web folder that pretrained weights files are downloaded from (http or https). Default: "
+        f"${BASE_URL_ENV}, else PyTorch's own https://download.pytorch.org/models/.",
+    ).tag(config=True)
+
+    weights_timeout = Float(
+        10.0,
+        help="Seconds a weights download waits for an answer, or for more data, before it gives up "
+        "with advice (offline it fails within this time).",
+    ).tag(config=True)
+
     @default("db_path")
     def _default_db_path(self):
         # The same default as notebook kernels' CoachCallback, so their runs land in the same history.
@@ -93,6 +106,7 @@ class DLCoachApp(ExtensionApp):
         )
         self.hub = EventHub(self.store, self.manager.run_json, poll_interval=self.poll_interval, log=self.log)
         self.manager.on_change = self.hub.run_changed
+        self.weights = WeightsDownloads(self.weights_base_url or None, timeout=self.weights_timeout)
 
     def initialize_handlers(self):
         self.handlers.extend(route_table())
@@ -107,6 +121,7 @@ class DLCoachApp(ExtensionApp):
         self.hub.start()
 
     async def stop_extension(self):
+        self.weights.stop()
         await self.hub.stop()
         await self.manager.stop()
         self.store.close()

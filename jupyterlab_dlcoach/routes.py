@@ -12,12 +12,12 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import tornado
 from jupyter_server.auth.decorator import authorized
 
-from . import datasets, samples
+from . import datasets, estimate, samples, weights
 from .base import CoachHandler
 from .errors import BadInput, Forbidden, NotFound
 from .models import JobSpec, job_schema
 from .stream import StreamHandler, parse_after
-from .system import system_info
+from .system import nvml_gpus, system_info
 
 NAMESPACE = "jupyterlab-dlcoach"
 # Run ids are 12 hex digits (see store.create_run); anything else is not a run and gets the router's 404.
@@ -275,5 +275,55 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/runs/{RUN_ID}", RunHandler),
         (rf"/{ns}/runs/{RUN_ID}/events", RunEventsHandler),
         (rf"/{ns}/stream", StreamHandler),
+        (rf"/{ns}/weights", WeightsHandler),
+        (rf"/{ns}/jobs/estimate", EstimateHandler),
         (rf"/{ns}/(?P<rest>.*)", UnknownRouteHandler),
     ]
+
+
+class WeightsHandler(ServiceHandler):
+    """Pretrained weights: what the torch hub cache holds, and downloads into it."""
+
+    def _state(self) -> dict:
+        return {
+            "hub_dir": str(weights.hub_checkpoints_dir()),
+            "weights": weights.cache_listing(),
+            "downloads": self.coach.weights.list(),
+        }
+
+    @tornado.web.authenticated
+    @authorized
+    def get(self):
+        self.write_json(self._state())
+
+    @tornado.web.authenticated
+    @authorized
+    def post(self):
+        body = self.json_body()
+        for key in body:
+            if key != "arch":
+                raise BadInput(
+                    f"Unknown field '{key}'; send only 'arch', e.g. {{\"arch\": \"resnet18\"}}.", field=key
+                )
+        if "arch" not in body:
+            raise BadInput(
+                "'arch' is required: the architecture whose pretrained weights to get, e.g. \"resnet18\".",
+                field="arch",
+            )
+        download, started = self.coach.weights.start(body["arch"])
+        self.write_json({**self._state(), "download": download}, status=202 if started else 200)
+
+
+class EstimateHandler(ServiceHandler):
+    """How long a job would take, before it is submitted."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self):
+        spec = JobSpec.from_json(self.json_body())
+        coach = self.coach
+        # Listing and opening the data set's images and reading earlier runs touch the disk.
+        answer = await asyncio.to_thread(
+            lambda: estimate.estimate_job(spec, root=coach.root_dir, store=coach.store, gpus=nvml_gpus())
+        )
+        self.write_json(answer)

@@ -177,7 +177,7 @@ def resolve_settings(spec: JobSpec, items: list) -> dict:
         "freeze_epochs": spec.freeze_epochs if chosen == "fine_tune" else 0,
         "lr": recipe.resolve_lr(spec.lr, chosen),
         "batch_size": bs,
-        "image_size": recipe.image_size_for(_image_sides(items), spec.image_size),
+        "image_size": recipe.image_size_for(recipe.image_sides([p for p, _ in items]), spec.image_size),
         "n_train": n - n_valid,
         "n_valid": n_valid,
         "n_classes": len({label for _, label in items}),
@@ -187,21 +187,6 @@ def resolve_settings(spec: JobSpec, items: list) -> dict:
     if note:
         settings["batch_size_note"] = note
     return settings
-
-
-def _image_sides(items: list, sample: int = 25) -> list[int]:
-    """The larger side of a spread of the images (opening only their headers)."""
-    from PIL import Image
-
-    step = max(1, len(items) // sample)
-    sides = []
-    for path, _ in items[::step][:sample]:
-        try:
-            with Image.open(path) as img:
-                sides.append(max(img.size))
-        except OSError:
-            continue  # inspection already reported unreadable images
-    return sides
 
 
 def fit(learn, settings: dict, coach) -> None:

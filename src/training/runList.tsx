@@ -6,7 +6,17 @@ import * as React from 'react';
 import { TermLink } from '../glossary/termLink';
 import { DLCoach } from '../models';
 import { formatEta, fractionDone } from './chartData';
+import { Sentence } from './fields';
 import { ACTIVE_STATES, RunsModel } from './runs';
+import {
+  finalErrorRate,
+  pendingParts,
+  resultText,
+  runSettings,
+  settingsParts,
+  shownState,
+  stateLabel
+} from './runText';
 
 interface IProps {
   runs: RunsModel;
@@ -16,23 +26,6 @@ interface IProps {
   isTerm: (term: string) => boolean;
 }
 
-function stateLabel(run: DLCoach.IRun, trans: TranslationBundle): string {
-  switch (run.state) {
-    case 'queued':
-      return trans.__('queued (#%1)', run.position ?? '?');
-    case 'running':
-      return run.cancel_requested ? trans.__('stopping') : trans.__('running');
-    case 'completed':
-      return trans.__('completed');
-    case 'failed':
-      return trans.__('failed');
-    case 'cancelled':
-      return trans.__('cancelled');
-    case 'interrupted':
-      return trans.__('interrupted');
-  }
-}
-
 function RunRow(
   props: IProps & { run: DLCoach.IRun; selected: boolean }
 ): React.ReactElement {
@@ -40,6 +33,7 @@ function RunRow(
   const active = ACTIVE_STATES.includes(run.state);
   const done = fractionDone(run.progress);
   const eta = formatEta(run.progress?.eta_s);
+  const result = resultText(run, trans);
   return (
     <li
       className={`jp-DLCoach-run${selected ? ' jp-mod-selected' : ''}`}
@@ -57,9 +51,12 @@ function RunRow(
           <span className="jp-DLCoach-runKind">
             {run.kind === 'notebook' ? trans.__('notebook') : trans.__('job')}
           </span>
-          <span className={`jp-DLCoach-state jp-DLCoach-state-${run.state}`}>
+          <span
+            className={`jp-DLCoach-state jp-DLCoach-state-${shownState(run)}`}
+          >
             {stateLabel(run, trans)}
           </span>
+          {result && <span className="jp-DLCoach-runResult">{result}</span>}
         </span>
       </button>
       {run.state === 'running' && (
@@ -110,11 +107,13 @@ function RunRow(
   );
 }
 
-/** What the selected run is, in the lesson's words and the learner's own numbers. */
+/** What the selected run is, in the lesson's words and the numbers the trainer actually used. */
 function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
-  const { run, trans } = props;
+  const { run, runs, trans } = props;
   const spec = run.spec;
-  const result = run.result as { error_rate?: number } | null;
+  const settings = runSettings(run, runs.events);
+  const rate = finalErrorRate(run);
+  const arch = spec?.arch ?? trans.__('model');
   return (
     <div className="jp-DLCoach-runSummary">
       <p className="jp-DLCoach-device">
@@ -124,35 +123,19 @@ function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
             : trans.__('Training on the CPU (no GPU).')
           : ''}
       </p>
-      {spec && (
-        <p>
-          {trans.__(
-            'Fine-tuning a %1 for %2 epochs: %3 with the body frozen, then %4 with every layer training. %5% of the images are the validation set; the metric is the error rate.',
-            spec.arch ?? 'resnet34',
-            (spec.freeze_epochs ?? 1) + (spec.epochs ?? 3),
-            spec.freeze_epochs ?? 1,
-            spec.epochs ?? 3,
-            Math.round((spec.valid_pct ?? 0.2) * 100)
-          )}
-        </p>
+      {settings ? (
+        <Sentence {...props} parts={settingsParts(settings, arch, trans)} />
+      ) : (
+        spec &&
+        ACTIVE_STATES.includes(run.state) && (
+          <Sentence {...props} parts={pendingParts(spec, trans)} />
+        )
       )}
-      {spec && (
-        <TermLinks
-          {...props}
-          terms={[
-            'fine-tune',
-            'architecture',
-            'epoch',
-            'validation-set',
-            'metric'
-          ]}
-        />
-      )}
-      {typeof result?.error_rate === 'number' && (
+      {rate !== null && (
         <p className="jp-DLCoach-result">
           {trans.__(
-            'Finished: the model gets %1% of the validation images wrong.',
-            (result.error_rate * 100).toFixed(1)
+            'Finished: the model gets %1 % of the validation images wrong.',
+            (rate * 100).toFixed(1)
           )}
         </p>
       )}
