@@ -31,6 +31,7 @@ export namespace CommandIDs {
   export const openGlossaryTerm = 'dlcoach:open-glossary-term';
   export const toggleAllShortcuts = 'dlcoach:toggle-all-shortcuts';
   export const resetShortcutProgress = 'dlcoach:reset-shortcut-progress';
+  export const openRun = 'dlcoach:open-run';
 }
 
 /**

@@ -5,6 +5,7 @@ import * as React from 'react';
 
 import { TermLink } from '../glossary/termLink';
 import { DLCoach } from '../models';
+import { CommandIDs } from '../tokens';
 import { formatEta, fractionDone } from './chartData';
 import { Sentence } from './fields';
 import { ACTIVE_STATES, RunsModel } from './runs';
@@ -81,6 +82,17 @@ function RunRow(
         </div>
       )}
       <div className="jp-DLCoach-runActions">
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-accept jp-DLCoach-open"
+          aria-label={trans.__('Open %1 beside the notebook', run.name)}
+          title={trans.__('Show this run with its chart in the main area')}
+          onClick={() =>
+            void props.commands.execute(CommandIDs.openRun, { id: run.id })
+          }
+        >
+          {trans.__('Open')}
+        </button>
         {active && run.kind === 'job' && !run.cancel_requested && (
           <button
             type="button"
@@ -151,7 +163,7 @@ function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
 
 /** "Words used: …" with a glossary link for each word the glossary explains, plain text otherwise. */
 function TermLinks(
-  props: IProps & { terms: string[] }
+  props: Omit<IProps, 'runs'> & { terms: string[] }
 ): React.ReactElement | null {
   const { terms, trans, commands, isTerm } = props;
   if (terms.length === 0) {
@@ -175,9 +187,17 @@ function TermLinks(
   );
 }
 
-function Warnings(props: IProps): React.ReactElement | null {
-  const { runs, trans } = props;
-  const warnings = runs.warnings;
+/** What the Warnings list needs: glossary links, no run list. */
+export type WarningsProps = Omit<IProps, 'runs'> & {
+  warnings: DLCoach.IWarningEvent[];
+};
+
+/**
+ * The coach's plain-words warnings with glossary links, shared by the side panel and the run view.
+ * A warning's `severity` ("info", "warning", "error"), when the server sends one, styles it.
+ */
+export function Warnings(props: WarningsProps): React.ReactElement | null {
+  const { warnings, trans } = props;
   if (warnings.length === 0) {
     return null;
   }
@@ -187,7 +207,12 @@ function Warnings(props: IProps): React.ReactElement | null {
       aria-label={trans.__('What the curves say')}
     >
       {warnings.map(w => (
-        <li key={w.seq} className="jp-DLCoach-warning" data-kind={w.kind}>
+        <li
+          key={w.seq}
+          className="jp-DLCoach-warning"
+          data-kind={w.kind}
+          data-severity={severityOf(w)}
+        >
           <span className="jp-DLCoach-warningIcon" aria-hidden="true">
             ⚠
           </span>
@@ -205,6 +230,12 @@ function Warnings(props: IProps): React.ReactElement | null {
       ))}
     </ul>
   );
+}
+
+/** A warning's severity, where the server gives one (a later server adds the field). */
+function severityOf(w: DLCoach.IWarningEvent): string | undefined {
+  const severity = (w as { severity?: unknown }).severity;
+  return typeof severity === 'string' ? severity : undefined;
 }
 
 /** The list of runs (jobs and notebook runs), newest first. */
@@ -270,7 +301,9 @@ export class WarningsView extends ReactWidget {
   protected render(): React.ReactElement {
     return (
       <UseSignal signal={this._props.runs.changed}>
-        {() => <Warnings {...this._props} />}
+        {() => (
+          <Warnings {...this._props} warnings={this._props.runs.warnings} />
+        )}
       </UseSignal>
     );
   }

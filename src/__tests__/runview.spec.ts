@@ -1,0 +1,227 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+
+import { CoachAPI } from '../api';
+import { DLCoach } from '../models';
+import { alignSeries, epochTicks, wantsLogScale } from '../runview/aligned';
+import { specChanges, whatChanged } from '../runview/compare';
+import { lowerBound, minMaxDownsample } from '../runview/downsample';
+import { RunModel } from '../runview/model';
+import { RunSeries } from '../runview/series';
+import { StreamConnection } from '../training/connection';
+
+const trans = nullTranslator.load('jupyterlab_dlcoach');
+const RUN = 'bbbbbbbbbbbb';
+
+function batch(seq: number, epoch: number, smooth: number, phase = 'fit') {
+  return {
+    ...{ seq, run_id: RUN, time: seq, type: 'batch', phase, epoch },
+    ...{ iter: seq, loss: smooth, smooth_loss: smooth, lr: 0.001 }
+  } as DLCoach.IBatchEvent;
+}
+
+function epoch(
+  seq: number,
+  n: number,
+  valid: number,
+  error: number,
+  phase = 'fit'
+) {
+  return {
+    ...{ seq, run_id: RUN, time: seq, type: 'epoch', phase, epoch: n },
+    ...{ train_loss: valid, valid_loss: valid, seconds: 1 },
+    metrics: { error_rate: error }
+  } as DLCoach.IEpochEvent;
+}
+
+function warning(seq: number, kind: string, n: number | null = 0) {
+  return {
+    ...{ seq, run_id: RUN, time: seq, type: 'warning', kind, epoch: n },
+    ...{ message: 'm', advice: 'a', terms: [] }
+  } as DLCoach.IWarningEvent;
+}
+
+describe('minMaxDownsample', () => {
+  const n = 100000;
+  const x = Float64Array.from({ length: n }, (_, i) => i / 1000);
+  const y = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 5000));
+  y[31337] = 50; // a spike
+  y[70001] = -50; // a dip
+
+  it('keeps every spike, the ends, and at most two points per bucket', () => {
+    const out = minMaxDownsample(x, y, n, 500);
+    expect(out.x.length).toBeLessThanOrEqual(2 * 500 + 2);
+    expect(Math.max(...out.y)).toBe(50);
+    expect(Math.min(...out.y)).toBe(-50);
+    expect(out.x[0]).toBe(x[0]);
+    expect(out.x[out.x.length - 1]).toBe(x[n - 1]);
+    for (let i = 1; i < out.x.length; i++) {
+      expect(out.x[i]).toBeGreaterThan(out.x[i - 1]);
+    }
+  });
+
+  it('keeps the shape: every kept point is a real point, near the curve', () => {
+    const out = minMaxDownsample(x, y, n, 500);
+    out.x.forEach((xi, k) => {
+      const i = Math.round(xi * 1000);
+      expect(out.y[k]).toBe(y[i]);
+    });
+    // Each bucket's extremes bound the original values inside it.
+    const bucketMax = Math.max(...out.y.filter(v => v < 2));
+    expect(bucketMax).toBeCloseTo(1, 3);
+  });
+
+  it('returns short series whole, and only the zoomed range plus a point each side', () => {
+    expect(minMaxDownsample([0, 1, 2], [3, 4, 5], 3, 10)).toEqual({
+      x: [0, 1, 2],
+      y: [3, 4, 5]
+    });
+    const zoomed = minMaxDownsample(x, y, n, 1000, 10, 11);
+    expect(zoomed.x[0]).toBeLessThan(10);
+    expect(zoomed.x[zoomed.x.length - 1]).toBeGreaterThanOrEqual(11);
+    expect(zoomed.x.length).toBeLessThanOrEqual(1003);
+    expect(lowerBound(x, n, 10)).toBe(10000);
+  });
+});
+
+describe('RunSeries', () => {
+  it('merges by sequence number: skips what it holds, stops at a gap', () => {
+    const s = new RunSeries();
+    s.batchesPerEpoch = 4;
+    expect(s.add([batch(1, 0, 2), batch(2, 0, 1.8)])).toBe('appended');
+    expect(s.add([batch(1, 0, 2), batch(2, 0, 1.8)])).toBe('unchanged');
+    expect(s.add([batch(4, 0, 1.5)])).toBe('gap');
+    expect(s.lastSeq).toBe(2);
+    expect(Array.from(s.batchX.slice(0, s.batchCount))).toEqual([0.25, 0.5]);
+    expect(s.add([batch(3, 0, 1.6), batch(4, 0, 1.5)])).toBe('appended');
+    expect(s.batchCount).toBe(4);
+  });
+
+  it('respaces a finished epoch, finds the best epoch and the markers', () => {
+    const s = new RunSeries();
+    s.batchesPerEpoch = 10;
+    s.add([
+      batch(1, 0, 2, 'frozen'),
+      batch(2, 0, 1.5, 'frozen'),
+      epoch(3, 0, 1.2, 0.3, 'frozen'),
+      batch(4, 1, 1.0, 'unfrozen'),
+      epoch(5, 1, 0.9, 0.1, 'unfrozen'),
+      epoch(6, 2, 1.1, 0.2, 'unfrozen'),
+      warning(7, 'overfitting', 2)
+    ]);
+    expect(Array.from(s.batchX.slice(0, 3))).toEqual([0.5, 1, 2]);
+    expect(s.unfreezeAt).toBe(1);
+    expect(s.overfitAt).toBe(3);
+    expect(s.best?.x).toBe(2);
+    expect(s.finalError).toBe(0.2);
+  });
+
+  it('draws only the last attempt after an out-of-memory retry, and grows past its buffer', () => {
+    const s = new RunSeries();
+    const many = Array.from({ length: 3000 }, (_, i) => batch(i + 1, 0, 1));
+    s.add(many);
+    expect(s.batchCount).toBe(3000);
+    s.add([warning(3001, 'cuda_oom_retry', null), batch(3002, 0, 3)]);
+    expect(s.batchCount).toBe(1);
+    expect(s.warnings).toHaveLength(1);
+  });
+});
+
+describe('alignSeries', () => {
+  it('puts batches and epochs of two runs on one x axis', () => {
+    const a = new RunSeries();
+    a.batchesPerEpoch = 2;
+    a.add([batch(1, 0, 2), batch(2, 0, 1), epoch(3, 0, 150, 0.5)]);
+    const b = new RunSeries();
+    b.add([epoch(1, 0, 0.1, 0.2)]);
+    const out = alignSeries([a, b], 100);
+    expect(out.data[0]).toEqual([0.5, 1]);
+    expect(out.data[1]).toEqual([2, 1]);
+    expect(out.data[3]).toEqual([null, 150]);
+    expect(out.data[7]).toEqual([null, 0.1]);
+    expect(out.lossRange).toEqual([0.1, 150]);
+    expect(wantsLogScale(out.lossRange)).toBe(true);
+    expect(wantsLogScale([0.2, 2])).toBe(false);
+  });
+
+  it('ticks on whole epochs', () => {
+    expect(epochTicks(0, 4)).toEqual([0, 1, 2, 3, 4]);
+    expect(epochTicks(0.3, 2.7)).toEqual([1, 2]);
+    expect(epochTicks(0, 100).length).toBeLessThanOrEqual(13);
+  });
+});
+
+function run(id: string, spec: DLCoach.IJobSpec, rate: number | null) {
+  return {
+    id,
+    name: id,
+    spec,
+    state: 'completed',
+    error: null,
+    result: rate === null ? null : { error_rate: rate }
+  } as unknown as DLCoach.IRun;
+}
+
+describe('whatChanged', () => {
+  it('names the settings that differ and both final error rates', () => {
+    const a = run('one', { dataset: 'd', epochs: 3, lr: null }, 0.025);
+    const b = run('two', { dataset: 'd', epochs: 10, lr: 0.01 }, 0.041);
+    expect(specChanges(a, b, trans)).toEqual([
+      'epochs 3 → 10',
+      'lr automatic → 0.01'
+    ]);
+    expect(whatChanged(b, a, trans)).toBe(
+      'Compared with "one": Settings changed (there → here): epochs 3 → 10, lr automatic → 0.01. ' +
+        'Error rate: 4.1 % here, 2.5 % there.'
+    );
+  });
+});
+
+class FakeConnection {
+  received = new Signal<this, DLCoach.StreamMessage>(this);
+  dispose(): void {
+    Signal.clearData(this);
+  }
+}
+
+describe('RunModel', () => {
+  it('follows one run, fills a gap by REST, and ignores other runs', async () => {
+    const stored = [batch(1, 0, 2), batch(2, 0, 1.9), batch(3, 0, 1.8)];
+    const asked: number[] = [];
+    const api = {
+      events: async (_id: string, after: number) => {
+        asked.push(after);
+        return stored.filter(e => e.seq > after);
+      },
+      serverSettings: {}
+    } as unknown as CoachAPI;
+    const connection = new FakeConnection();
+    const model = new RunModel({
+      api,
+      id: RUN,
+      connection: connection as unknown as StreamConnection
+    });
+    connection.received.emit({
+      type: 'events',
+      run_id: RUN,
+      events: [stored[0]]
+    });
+    connection.received.emit({
+      type: 'events',
+      run_id: 'other',
+      events: [batch(2, 0, 9)]
+    });
+    expect(model.series.lastSeq).toBe(1);
+    connection.received.emit({
+      type: 'events',
+      run_id: RUN,
+      events: [stored[2]]
+    });
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(asked).toEqual([1]);
+    expect(model.series.lastSeq).toBe(3);
+    connection.received.emit({ type: 'deleted', run_id: RUN });
+    expect(model.missing).toBe(true);
+    model.dispose();
+  });
+});
