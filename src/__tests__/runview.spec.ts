@@ -3,9 +3,18 @@ import { Signal } from '@lumino/signaling';
 
 import { CoachAPI } from '../api';
 import { DLCoach } from '../models';
-import { alignSeries, epochTicks, wantsLogScale } from '../runview/aligned';
+import {
+  alignSeries,
+  epochTicks,
+  ThinCache,
+  wantsLogScale
+} from '../runview/aligned';
 import { specChanges, whatChanged } from '../runview/compare';
-import { lowerBound, minMaxDownsample } from '../runview/downsample';
+import {
+  IncrementalThinner,
+  lowerBound,
+  minMaxDownsample
+} from '../runview/downsample';
 import { RunModel } from '../runview/model';
 import { RunSeries } from '../runview/series';
 import { StreamConnection } from '../training/connection';
@@ -81,6 +90,44 @@ describe('minMaxDownsample', () => {
     expect(zoomed.x[zoomed.x.length - 1]).toBeGreaterThanOrEqual(11);
     expect(zoomed.x.length).toBeLessThanOrEqual(1003);
     expect(lowerBound(x, n, 10)).toBe(10000);
+  });
+});
+
+describe('IncrementalThinner', () => {
+  it('fed in pieces, gives what it gives fed at once, spikes included', () => {
+    const n = 20000;
+    const x = Float64Array.from({ length: n }, (_, i) => i / 1000);
+    const y = Float64Array.from({ length: n }, (_, i) => Math.cos(i / 700));
+    y[12345] = 9;
+    const whole = new IncrementalThinner().thin(x, y, n, 0.05, n);
+    const live = new IncrementalThinner();
+    let out = live.thin(x, y, 0, 0.05, 0);
+    for (let k = 1000; k <= n; k += 1000) {
+      out = live.thin(x, y, k, 0.05, k);
+    }
+    expect(out).toEqual(whole);
+    expect(Math.max(...out.y)).toBe(9);
+    expect(out.x.length).toBeLessThanOrEqual(2 * (20 / 0.05) + 2);
+    // Rewritten points (an epoch respaced) are scanned again.
+    y[19990] = -9;
+    out = live.thin(x, y, n, 0.05, 19990);
+    expect(Math.min(...out.y)).toBe(-9);
+  });
+
+  it('follows a live run through the chart cache, respacing included', () => {
+    const s = new RunSeries();
+    s.batchesPerEpoch = 100;
+    const cache = new ThinCache();
+    const events = Array.from({ length: 50 }, (_, i) =>
+      batch(i + 1, 0, 2 - i / 50)
+    );
+    s.add(events);
+    expect(alignSeries([s], 10, cache).data[1].length).toBeLessThanOrEqual(22);
+    s.add([epoch(51, 0, 1, 0.5)]);
+    const out = alignSeries([s], 10, cache);
+    // After the epoch ended, its 50 batches span the whole epoch: the last at x = 1.
+    expect(out.data[0][out.data[0].length - 1]).toBe(1);
+    expect(out.data[1][0]).toBe(2);
   });
 });
 

@@ -1,4 +1,4 @@
-import { minMaxDownsample } from './downsample';
+import { IncrementalThinner, IThinned, minMaxDownsample } from './downsample';
 import { RunSeries } from './series';
 
 /** The chart's data on one x axis, as uPlot wants it: x first, then one array per series. */
@@ -23,8 +23,7 @@ export const SERIES_PER_RUN = 4;
 export function alignSeries(
   runs: RunSeries[],
   buckets: number,
-  xMin?: number,
-  xMax?: number
+  cache?: ThinCache
 ): IAligned {
   const columns = new Map<number, (number | null)[]>();
   const width = 1 + runs.length * SERIES_PER_RUN;
@@ -49,14 +48,9 @@ export function alignSeries(
   let maxX = 0;
   runs.forEach((run, r) => {
     const base = 1 + r * SERIES_PER_RUN;
-    const thin = minMaxDownsample(
-      run.batchX,
-      run.batchLoss,
-      run.batchCount,
-      buckets,
-      xMin,
-      xMax
-    );
+    const thin = cache
+      ? cache.thin(run, buckets)
+      : minMaxDownsample(run.batchX, run.batchLoss, run.batchCount, buckets);
     for (let i = 0; i < thin.x.length; i++) {
       const v = thin.y[i];
       at(thin.x[i])[base] = Number.isNaN(v) ? null : loss(v);
@@ -80,6 +74,37 @@ export function alignSeries(
     lossRange: lo <= hi ? [lo, hi] : null,
     maxX
   };
+}
+
+/**
+ * Incremental thinning per series, for a chart that redraws as runs grow. Buckets are sized to the
+ * run's extent rounded up to a power of two epochs, so their width changes only a few times in a run.
+ */
+export class ThinCache {
+  thin(run: RunSeries, buckets: number): IThinned {
+    let entry = this._entries.get(run);
+    if (!entry) {
+      entry = { thinner: new IncrementalThinner(), seen: 0 };
+      this._entries.set(run, entry);
+    }
+    const n = run.batchCount;
+    const last = n > 0 ? run.batchX[n - 1] : 1;
+    const extent = 2 ** Math.ceil(Math.log2(Math.max(1, Math.ceil(last))));
+    const dirtyFrom = run.rewrittenFrom(entry.seen);
+    entry.seen = run.rewrites;
+    return entry.thinner.thin(
+      run.batchX,
+      run.batchLoss,
+      n,
+      extent / Math.max(1, buckets),
+      dirtyFrom
+    );
+  }
+
+  private _entries = new WeakMap<
+    RunSeries,
+    { thinner: IncrementalThinner; seen: number }
+  >();
 }
 
 /** Whether a loss range spans enough decades that a linear axis would squash it (e.g. 150 → 0.1). */

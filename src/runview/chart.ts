@@ -3,7 +3,7 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type uPlot from 'uplot';
 
-import { alignSeries, wantsLogScale } from './aligned';
+import { alignSeries, ThinCache, wantsLogScale } from './aligned';
 import { chartOptions, IMarkers } from './chartOptions';
 import { RunSeries } from './series';
 
@@ -100,7 +100,11 @@ export class RunChart extends Widget {
       return;
     }
     const size = this._size();
-    const aligned = alignSeries(runs, Math.max(50, Math.round(size.width)));
+    const aligned = alignSeries(
+      runs,
+      Math.max(50, Math.round(size.width)),
+      this._thin
+    );
     const log = wantsLogScale(aligned.lossRange);
     const best = this._run.best;
     this._markers = {
@@ -180,6 +184,7 @@ export class RunChart extends Widget {
   private _compareName: string | null = null;
   private _plot: uPlot | null = null;
   private _log = false;
+  private _thin = new ThinCache();
   private _zoomed = false;
   private _markers: IMarkers = {
     unfreezeAt: null,

@@ -99,3 +99,86 @@ export function lowerBound(
   }
   return lo;
 }
+
+/**
+ * Min/max thinning kept up to date as a series grows, for live runs: buckets have a fixed width in x,
+ * so finished buckets never change and an update scans only the new points (and any points rewritten
+ * since, from `dirtyFrom`). Output is built from at most `buckets` entries, whatever the series' length.
+ */
+export class IncrementalThinner {
+  /**
+   * @param dirtyFrom - the lowest index whose x or y changed since the last call (n if none).
+   */
+  thin(
+    x: ArrayLike<number>,
+    y: ArrayLike<number>,
+    n: number,
+    width: number,
+    dirtyFrom: number
+  ): IThinned {
+    if (width !== this._width || dirtyFrom === 0 || n < this._scanned) {
+      this._width = width;
+      this._min = [];
+      this._max = [];
+      this._scanned = 0;
+    }
+    const bucketOf = (i: number) => Math.floor(x[i] / width);
+    let from = Math.min(this._scanned, dirtyFrom);
+    if (from < this._scanned) {
+      // Rewritten points: forget their buckets and the ones after, and scan them again.
+      const b0 = from > 0 ? bucketOf(from - 1) : 0;
+      while (from > 0 && bucketOf(from - 1) === b0) {
+        from--;
+      }
+      this._min.length = Math.min(this._min.length, b0);
+      this._max.length = Math.min(this._max.length, b0);
+    }
+    for (let i = from; i < n; i++) {
+      const v = y[i];
+      if (Number.isNaN(v)) {
+        continue;
+      }
+      const b = bucketOf(i);
+      const lo = this._min[b];
+      if (lo === undefined || v < y[lo]) {
+        this._min[b] = i;
+      }
+      const hi = this._max[b];
+      if (hi === undefined || v > y[hi]) {
+        this._max[b] = i;
+      }
+    }
+    this._scanned = n;
+    const keep: number[] = [];
+    for (let b = 0; b < this._min.length; b++) {
+      const lo = this._min[b];
+      if (lo === undefined) {
+        continue;
+      }
+      const hi = this._max[b];
+      keep.push(lo < hi ? lo : hi);
+      if (lo !== hi) {
+        keep.push(lo < hi ? hi : lo);
+      }
+    }
+    const out: IThinned = { x: [], y: [] };
+    if (n > 0 && keep[keep.length - 1] !== n - 1) {
+      keep.push(n - 1);
+    }
+    if (n > 0 && keep[0] !== 0) {
+      keep.unshift(0);
+    }
+    for (const i of keep) {
+      if (!Number.isNaN(y[i])) {
+        out.x.push(x[i]);
+        out.y.push(y[i]);
+      }
+    }
+    return out;
+  }
+
+  private _width = 0;
+  private _min: number[] = [];
+  private _max: number[] = [];
+  private _scanned = 0;
+}

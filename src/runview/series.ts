@@ -83,6 +83,20 @@ export class RunSeries {
     return last ? last.error : null;
   }
 
+  /** Bumped each time points already held are rewritten (an epoch respaced, a retry cleared). */
+  get rewrites(): number {
+    return this._rewrites.length;
+  }
+
+  /** The lowest batch index rewritten since `rewrites` was `seen` (batchCount if none). */
+  rewrittenFrom(seen: number): number {
+    let from = this._n;
+    for (let i = seen; i < this._rewrites.length; i++) {
+      from = Math.min(from, this._rewrites[i]);
+    }
+    return from;
+  }
+
   /** How many batches the epoch in progress has; from the run's progress. */
   set batchesPerEpoch(value: number) {
     this._per = Math.max(1, value || 1);
@@ -161,6 +175,7 @@ export class RunSeries {
     if (event.epoch === this._curEpoch) {
       // The epoch's real batch count is now known: space its batches evenly over it.
       const count = this._n - this._epochStart;
+      this._rewrites.push(this._epochStart);
       for (let i = 0; i < count; i++) {
         this._bx[this._epochStart + i] = event.epoch + (i + 1) / count;
       }
@@ -187,6 +202,7 @@ export class RunSeries {
   }
 
   private _clearCurves(): void {
+    this._rewrites.push(0);
     this._n = 0;
     this._epochStart = 0;
     this._curEpoch = -1;
@@ -208,4 +224,5 @@ export class RunSeries {
   private _unfreezeAt: number | null = null;
   private _overfitAt: number | null = null;
   private _version = 0;
+  private _rewrites: number[] = [];
 }
