@@ -16,6 +16,8 @@ import {
   minMaxDownsample
 } from '../runview/downsample';
 import { RunModel } from '../runview/model';
+import { runNumbers } from '../runview/numbers';
+import { runNumbersText } from '../glossary/runNumbers';
 import { RunSeries } from '../runview/series';
 import { StreamConnection } from '../training/connection';
 
@@ -269,6 +271,77 @@ describe('RunModel', () => {
     expect(model.series.lastSeq).toBe(3);
     connection.received.emit({ type: 'deleted', run_id: RUN });
     expect(model.missing).toBe(true);
+    model.dispose();
+  });
+});
+
+describe('the run numbers in the glossary', () => {
+  it('quotes the run on the cards its numbers concern', () => {
+    const numbers = {
+      runName: 'digits · resnet18 · #1',
+      epochs: 4,
+      frozenEpochs: 1,
+      nTrain: 1438,
+      nValid: 359,
+      errorRate: 0.025,
+      validLoss: 0.0812,
+      overfitEpoch: null
+    };
+    expect(runNumbersText('epoch', numbers, trans)).toBe(
+      'In "digits · resnet18 · #1": 4 epochs: 1 with the body frozen, 3 unfrozen.'
+    );
+    expect(runNumbersText('validation-set', numbers, trans)).toContain(
+      'its validation set is 359 images.'
+    );
+    expect(runNumbersText('metric', numbers, trans)).toContain('2.5 %');
+    expect(runNumbersText('loss', numbers, trans)).toContain('0.081');
+    expect(runNumbersText('overfitting', numbers, trans)).toContain(
+      'no overfitting'
+    );
+    expect(runNumbersText('cnn', numbers, trans)).toBeNull();
+  });
+
+  it('takes them from the trainer settings and the epochs so far', () => {
+    const connection = new FakeConnection();
+    const model = new RunModel({
+      api: { serverSettings: {} } as unknown as CoachAPI,
+      id: RUN,
+      connection: connection as unknown as StreamConnection
+    });
+    expect(runNumbers(model)).toBeNull();
+    connection.received.emit({
+      type: 'run',
+      run: { ...run(RUN, { dataset: 'd' }, null), progress: null }
+    });
+    const settings = {
+      ...{
+        seq: 1,
+        run_id: RUN,
+        time: 1,
+        type: 'settings',
+        recipe: 'fine_tune'
+      },
+      ...{ lr: 0.002, batch_size: 64, image_size: 32, pretrained: true },
+      ...{
+        epochs: 3,
+        freeze_epochs: 1,
+        n_train: 1438,
+        n_valid: 359,
+        n_classes: 10
+      }
+    } as DLCoach.ISettingsEvent;
+    connection.received.emit({
+      type: 'events',
+      run_id: RUN,
+      events: [settings, epoch(2, 0, 0.5, 0.1, 'frozen')]
+    });
+    expect(runNumbers(model)).toMatchObject({
+      epochs: 4,
+      frozenEpochs: 1,
+      nValid: 359,
+      errorRate: 0.1,
+      validLoss: 0.5
+    });
     model.dispose();
   });
 });

@@ -4,8 +4,9 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { CoachAPI } from '../api';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, IGlossary } from '../tokens';
 import { RunsModel } from '../training/runs';
+import { runNumbers } from './numbers';
 import { RunView } from './view';
 
 const NAMESPACE = 'dlcoach-run';
@@ -23,6 +24,7 @@ export function setupRunViews(options: {
   restorer: ILayoutRestorer | null;
   notebooks: INotebookTracker | null;
   themes: IThemeManager | null;
+  glossary: IGlossary | null;
 }): WidgetTracker<RunView> {
   const { app, api, runs, trans, isTerm, restorer, notebooks } = options;
   const tracker = new WidgetTracker<RunView>({ namespace: NAMESPACE });
@@ -80,6 +82,14 @@ export function setupRunViews(options: {
       name: view => view.model.id
     });
   }
+
+  // The glossary quotes the numbers of the run view last in focus, while one is open.
+  const quote = () =>
+    options.glossary?.setRunNumbers(
+      tracker.currentWidget ? runNumbers(tracker.currentWidget.model) : null
+    );
+  tracker.currentChanged.connect(quote);
+  tracker.widgetAdded.connect((_, view) => view.model.changed.connect(quote));
 
   options.themes?.themeChanged.connect(() =>
     tracker.forEach(view => view.chart.refreshTheme())

@@ -72,7 +72,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       isTerm,
       restorer,
       notebooks,
-      themes
+      themes,
+      glossary
     });
 
     followSettings(settingRegistry, SETTINGS_ID, settings => {
