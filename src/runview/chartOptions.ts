@@ -127,7 +127,14 @@ export function chartOptions(options: {
     width: options.width,
     height: options.height,
     scales: {
-      x: { time: false },
+      // Unzoomed, the axis starts at epoch 0 (so a one-epoch run reads 0 to 1); a drag-zoom keeps its own.
+      x: {
+        time: false,
+        range: (u, min, max) => [
+          min <= ((u.data[0]?.[0] as number | undefined) ?? 0) ? 0 : min,
+          max
+        ]
+      },
       loss: options.log ? { distr: 3, log: 10 } : { auto: true },
       rate: {
         range: (_u, _min, max) => [

@@ -2,7 +2,7 @@ import { MainAreaWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
-import { BoxPanel, Widget } from '@lumino/widgets';
+import { Panel, Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { CoachAPI } from '../api';
@@ -38,9 +38,11 @@ function reactPart(
  * run in the lesson's words and the coach's warnings. It follows the run live over its own resumable
  * push channel, and is restored by id after a page reload.
  */
-export class RunView extends MainAreaWidget<BoxPanel> {
+export class RunView extends MainAreaWidget<Panel> {
   constructor(options: RunView.IOptions) {
-    const content = new BoxPanel({ direction: 'top-to-bottom', spacing: 0 });
+    // A flex column (CSS): the texts take their height, the chart the rest.
+    const content = new Panel();
+    content.addClass('jp-DLCoach-runViewBody');
     super({ content });
     const { api, id, runs, trans } = options;
     this._options = options;
@@ -73,13 +75,7 @@ export class RunView extends MainAreaWidget<BoxPanel> {
     const details = reactPart('jp-DLCoach-runViewDetails', this.model, () =>
       React.createElement(RunDetails, props)
     );
-    for (const [widget, stretch] of [
-      [header, 0],
-      [this.chart, 1],
-      [compare, 0],
-      [details, 0]
-    ] as [Widget, number][]) {
-      BoxPanel.setStretch(widget, stretch);
+    for (const widget of [header, this.chart, compare, details]) {
       content.addWidget(widget);
     }
     this.model.changed.connect(this._onChange, this);
