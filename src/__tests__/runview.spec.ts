@@ -20,6 +20,7 @@ import { runNumbers } from '../runview/numbers';
 import { runNumbersText } from '../glossary/runNumbers';
 import { RunSeries } from '../runview/series';
 import { StreamConnection } from '../training/connection';
+import { RunsModel } from '../training/runs';
 
 const trans = nullTranslator.load('jupyterlab_dlcoach');
 const RUN = 'bbbbbbbbbbbb';
@@ -228,6 +229,7 @@ describe('whatChanged', () => {
 
 class FakeConnection {
   received = new Signal<this, DLCoach.StreamMessage>(this);
+  connectionChanged = new Signal<this, boolean>(this);
   dispose(): void {
     Signal.clearData(this);
   }
@@ -343,5 +345,23 @@ describe('the run numbers in the glossary', () => {
       validLoss: 0.5
     });
     model.dispose();
+  });
+});
+
+describe('the run list sparkline data', () => {
+  it('keeps each run’s validation loss per epoch once, live or fetched', () => {
+    const connection = new FakeConnection();
+    const api = {
+      events: async () => [],
+      serverSettings: {}
+    } as unknown as CoachAPI;
+    const runs = new RunsModel(api, connection as unknown as StreamConnection);
+    const push = (events: DLCoach.IEvent[]) =>
+      connection.received.emit({ type: 'events', run_id: 'other', events });
+    push([epoch(1, 0, 0.9, 0.3)]);
+    push([epoch(1, 0, 0.9, 0.3), epoch(2, 1, 0.7, 0.2)]);
+    expect(runs.curve('other')).toEqual([0.9, 0.7]);
+    expect(runs.curve('nobody')).toEqual([]);
+    runs.dispose();
   });
 });

@@ -9,6 +9,7 @@ import { CommandIDs } from '../tokens';
 import { formatEta, fractionDone } from './chartData';
 import { Sentence } from './fields';
 import { ACTIVE_STATES, RunsModel } from './runs';
+import { Sparkline } from './sparkline';
 import {
   finalErrorRate,
   pendingParts,
@@ -58,6 +59,10 @@ function RunRow(
             {stateLabel(run, trans)}
           </span>
           {result && <span className="jp-DLCoach-runResult">{result}</span>}
+          <Sparkline
+            values={runs.curve(run.id)}
+            label={trans.__('Validation loss per epoch of %1', run.name)}
+          />
         </span>
       </button>
       {run.state === 'running' && (
