@@ -1,5 +1,7 @@
 import { nullTranslator } from '@jupyterlab/translation';
+import { MessageLoop } from '@lumino/messaging';
 import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
 
 import { CoachAPI } from '../api';
 import { DLCoach } from '../models';
@@ -15,6 +17,7 @@ import {
   lowerBound,
   minMaxDownsample
 } from '../runview/downsample';
+import { RunChart } from '../runview/chart';
 import { RunModel } from '../runview/model';
 import { runNumbers } from '../runview/numbers';
 import { runNumbersText } from '../glossary/runNumbers';
@@ -363,5 +366,22 @@ describe('the run list sparkline data', () => {
     expect(runs.curve('other')).toEqual([0.9, 0.7]);
     expect(runs.curve('nobody')).toEqual([]);
     runs.dispose();
+  });
+});
+
+describe('RunChart', () => {
+  it('shows a line of text and no plot for a run without points', () => {
+    const chart = new RunChart(trans);
+    Widget.attach(chart, document.body);
+    chart.emptyText = 'nothing yet';
+    chart.setRuns(new RunSeries(), null, null);
+    MessageLoop.sendMessage(chart, Widget.Msg.UpdateRequest);
+    const empty = chart.node.querySelector(
+      '.jp-DLCoach-chartEmpty'
+    ) as HTMLElement;
+    expect(empty.hidden).toBe(false);
+    expect(empty.textContent).toBe('nothing yet');
+    expect(chart.plot).toBeNull();
+    chart.dispose();
   });
 });

@@ -54,6 +54,11 @@ export class RunChart extends Widget {
     this.update();
   }
 
+  /** The line shown instead of a chart while there is nothing to draw. */
+  set emptyText(text: string) {
+    this._empty.textContent = text;
+  }
+
   /** Rebuild with the current theme's colours. */
   refreshTheme(): void {
     this._destroy();
@@ -142,6 +147,8 @@ export class RunChart extends Widget {
     };
     this._plot = new UPlot(options, data, this._plotNode);
     this._zoomed = false;
+    // The legend's height is known only now (it wraps with the width): fit the plot around it.
+    this._plot.setSize(this._size());
   }
 
   private _describe(): void {

@@ -112,9 +112,14 @@ export class RunView extends MainAreaWidget<Panel> {
 
   private _onChange(): void {
     const run = this.model.run;
+    const trans = this._options.trans;
+    this.chart.emptyText =
+      run && run.ended !== null
+        ? trans.__('This run ended before its first batch: it has no curves.')
+        : trans.__('No points yet: the curves appear after the first batches.');
     if (run) {
       this.title.label = run.name;
-      this.title.caption = this._options.trans.__('DL Coach run: %1', run.name);
+      this.title.caption = trans.__('DL Coach run: %1', run.name);
     }
     this.chart.setRuns(
       this.model.series,

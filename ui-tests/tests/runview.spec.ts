@@ -88,14 +88,21 @@ test.describe('Run view', () => {
     );
     await expect(view.locator('.u-legend .u-series')).toHaveCount(9);
 
-    await page.theme.setDarkTheme();
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('apputils:change-theme', {
+        theme: 'JupyterLab Dark'
+      })
+    );
+    await expect(page.locator('body[data-jp-theme-light="false"]')).toHaveCount(
+      1
+    );
     await expect(plot).toBeVisible();
+    await page.waitForTimeout(1000);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
     await page.screenshot({ path: 'runview-dark.png' });
-    await page.theme.setLightTheme();
 
     // After a reload the view is back, beside the notebook, with its chart.
-    await page.reload({ waitUntil: 'networkidle' });
+    await page.evaluate(() => window.location.reload());
     await expect(page.locator('.jp-DLCoach-runView .uplot')).toBeVisible({
       timeout: 60 * 1000
     });
