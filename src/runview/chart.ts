@@ -36,6 +36,14 @@ export class RunChart extends Widget {
       'No points yet: the curves appear after the first batches.'
     );
     this.node.append(this._empty, this._plotNode);
+    // The node's size comes from the view's flex layout, which changes without lumino resize messages
+    // reaching here (a split, the texts below growing): follow it directly.
+    if (typeof ResizeObserver !== 'undefined') {
+      this._observer = new ResizeObserver(() =>
+        this._plot?.setSize(this._size())
+      );
+      this._observer.observe(this.node);
+    }
   }
 
   /** The run drawn, and the one overlaid (or null); set both, then the chart redraws. */
@@ -71,6 +79,7 @@ export class RunChart extends Widget {
   }
 
   dispose(): void {
+    this._observer?.disconnect();
     this._destroy();
     super.dispose();
   }
@@ -191,6 +200,7 @@ export class RunChart extends Widget {
   private _compareName: string | null = null;
   private _plot: uPlot | null = null;
   private _log = false;
+  private _observer: ResizeObserver | null = null;
   private _thin = new ThinCache();
   private _zoomed = false;
   private _markers: IMarkers = {

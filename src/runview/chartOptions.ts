@@ -98,24 +98,19 @@ export function chartOptions(options: {
   if (compareName) {
     const other = c('--jp-ui-font-color2', '#777');
     series.push(
-      line(
-        trans.__('%1: training loss (per batch)', compareName),
-        'loss',
-        other,
-        {
-          width: 1,
-          alpha: 0.6,
-          points: { show: false }
-        }
-      ),
-      line(trans.__('%1: training loss (epoch)', compareName), 'loss', other, {
+      line(trans.__('other run: training loss (per batch)'), 'loss', other, {
+        width: 1,
+        alpha: 0.6,
+        points: { show: false }
+      }),
+      line(trans.__('other run: training loss (epoch)'), 'loss', other, {
         points: { show: true, size: 5, fill: other }
       }),
-      line(trans.__('%1: validation loss', compareName), 'loss', other, {
+      line(trans.__('other run: validation loss'), 'loss', other, {
         dash: [6, 4],
         points: { show: true, size: 6, fill: bg }
       }),
-      line(trans.__('%1: error rate', compareName), 'rate', other, {
+      line(trans.__('other run: error rate'), 'rate', other, {
         width: 1,
         dash: [2, 3],
         points: { show: true, size: 4 }

@@ -30,7 +30,7 @@ async function waitEnded(page: any, baseURL: string | undefined, id: string) {
       },
       { timeout: 480 * 1000, intervals: [2000] }
     )
-    .toMatch(/completed|failed/);
+    .toMatch(/completed|failed|cancelled/);
 }
 
 async function openPanel(page: any) {
@@ -53,6 +53,9 @@ test.describe('Run view', () => {
     const second = await trainSmall(page, baseURL, `${tmpPath}/digits2`, 1, {
       lr: 0.01
     });
+    // A third job waits behind the others and is stopped before its first batch: a run with no points.
+    const stopped = await trainSmall(page, baseURL, `${tmpPath}/digits3`, 1);
+    await page.request.post(`${baseURL}/${API}/jobs/${stopped}/cancel`);
     await waitEnded(page, baseURL, first);
     await waitEnded(page, baseURL, second);
 
