@@ -3,7 +3,7 @@ import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { DLCoach } from '../models';
-import { formatEta, fractionDone } from '../training/chartData';
+import { formatEta, fractionDone } from '../training/progress';
 import { Sentence } from '../training/fields';
 import { Warnings } from '../training/runList';
 import {

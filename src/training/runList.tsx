@@ -6,7 +6,7 @@ import * as React from 'react';
 import { TermLink } from '../glossary/termLink';
 import { DLCoach } from '../models';
 import { CommandIDs } from '../tokens';
-import { formatEta, fractionDone } from './chartData';
+import { formatEta, fractionDone } from './progress';
 import { Sentence } from './fields';
 import { ACTIVE_STATES, RunsModel } from './runs';
 import { Sparkline } from './sparkline';
