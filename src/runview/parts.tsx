@@ -5,7 +5,7 @@ import * as React from 'react';
 import { DLCoach } from '../models';
 import { formatEta, fractionDone } from '../training/progress';
 import { Sentence } from '../training/fields';
-import { Warnings } from '../training/runList';
+import { Warnings } from '../training/warnings';
 import {
   finalErrorRate,
   pendingParts,
