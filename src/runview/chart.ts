@@ -39,9 +39,7 @@ export class RunChart extends Widget {
     // The node's size comes from the view's flex layout, which changes without lumino resize messages
     // reaching here (a split, the texts below growing): follow it directly.
     if (typeof ResizeObserver !== 'undefined') {
-      this._observer = new ResizeObserver(() =>
-        this._plot?.setSize(this._size())
-      );
+      this._observer = new ResizeObserver(() => this._fit());
       this._observer.observe(this.node);
     }
   }
@@ -102,11 +100,12 @@ export class RunChart extends Widget {
   }
 
   protected onResize(msg: Widget.ResizeMessage): void {
-    this._plot?.setSize(this._size());
+    this._fit();
   }
 
   protected onAfterShow(msg: Message): void {
     this.update();
+    requestAnimationFrame(() => this._fit());
   }
 
   private _draw(UPlot: typeof uPlot, runs: RunSeries[]): void {
@@ -133,6 +132,7 @@ export class RunChart extends Widget {
     this._log = log;
     const data = aligned.data as uPlot.AlignedData;
     if (this._plot) {
+      this._fit();
       // Keep a zoom the learner made; otherwise follow the growing run.
       this._plot.setData(data, !this._zoomed);
       return;
@@ -156,8 +156,10 @@ export class RunChart extends Widget {
     };
     this._plot = new UPlot(options, data, this._plotNode);
     this._zoomed = false;
-    // The legend's height is known only now (it wraps with the width): fit the plot around it.
-    this._plot.setSize(this._size());
+    // The legend's height is known only now (it wraps with the width), and the texts around the chart
+    // may still be settling: fit the plot around it now and after the next layout.
+    this._fit();
+    requestAnimationFrame(() => this._fit());
   }
 
   private _describe(): void {
@@ -173,6 +175,18 @@ export class RunChart extends Widget {
         last?.error?.toFixed(3) ?? '–'
       )
     );
+  }
+
+  /** Resize the plot to the node when they differ (cheap when they do not). */
+  private _fit(): void {
+    const plot = this._plot;
+    if (!plot || !this.isVisible) {
+      return;
+    }
+    const want = this._size();
+    if (want.width !== plot.width || want.height !== plot.height) {
+      plot.setSize(want);
+    }
   }
 
   private _size(): { width: number; height: number } {

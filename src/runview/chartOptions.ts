@@ -122,13 +122,14 @@ export function chartOptions(options: {
     width: options.width,
     height: options.height,
     scales: {
-      // Unzoomed, the axis starts at epoch 0 (so a one-epoch run reads 0 to 1); a drag-zoom keeps its own.
+      // Unzoomed, the axis runs over whole epochs from 0 (an epoch in progress reads to its end); a
+      // drag-zoom keeps its own range.
       x: {
         time: false,
-        range: (u, min, max) => [
-          min <= ((u.data[0]?.[0] as number | undefined) ?? 0) ? 0 : min,
-          max
-        ]
+        range: (u, min, max) =>
+          min <= ((u.data[0]?.[0] as number | undefined) ?? 0)
+            ? [0, Math.max(1, Math.ceil(max - 1e-9))]
+            : [min, max]
       },
       loss: options.log ? { distr: 3, log: 10 } : { auto: true },
       rate: {
