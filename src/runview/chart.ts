@@ -196,7 +196,8 @@ export class RunChart extends Widget {
     const width = Math.max(280, this.node.clientWidth - 16);
     const height = Math.max(
       MIN_HEIGHT,
-      this.node.clientHeight - (legend?.offsetHeight ?? 60) - 16
+      // Padding, and room for the legend to wrap one more line when hover values are longer.
+      this.node.clientHeight - (legend?.offsetHeight ?? 60) - 40
     );
     return { width, height };
   }
