@@ -82,7 +82,7 @@ test.describe('Run view', () => {
     const values = view.locator('.u-legend .u-series .u-value');
     await expect(values.nth(0)).not.toHaveText('–');
     await expect(values.nth(0)).toHaveText(/\d/);
-    await page.screenshot({ path: 'runview-light.png' });
+    await page.screenshot({ path: 'screenshots/runview-light.png' });
 
     // Compare with the second run: its series join the legend and a "what changed" line appears.
     await view.locator('.jp-DLCoach-compare select').selectOption(second);
@@ -102,7 +102,7 @@ test.describe('Run view', () => {
     await expect(plot).toBeVisible();
     await page.waitForTimeout(1000);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
-    await page.screenshot({ path: 'runview-dark.png' });
+    await page.screenshot({ path: 'screenshots/runview-dark.png' });
 
     // After a reload the view is back, beside the notebook, with its chart.
     await page.evaluate(() => window.location.reload());
