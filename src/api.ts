@@ -147,8 +147,13 @@ export class CoachAPI {
     return reply.events;
   }
 
-  /** The URL of the push channel (a websocket) for all runs. */
-  streamUrl(): string {
-    return URLExt.join(this.serverSettings.wsUrl, API_NAMESPACE, 'stream');
+  /**
+   * The URL of the push channel (a websocket): all runs, or one run's events after a seq (resumable).
+   */
+  streamUrl(run?: { id: string; after: number }): string {
+    const url = URLExt.join(this.serverSettings.wsUrl, API_NAMESPACE, 'stream');
+    return run
+      ? url + URLExt.objectToQueryString({ run: run.id, after: run.after })
+      : url;
   }
 }

@@ -3,11 +3,13 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { TermLink } from '../glossary/termLink';
 import { DLCoach } from '../models';
-import { formatEta, fractionDone } from './chartData';
+import { CommandIDs } from '../tokens';
+import { formatEta, fractionDone } from './progress';
 import { Sentence } from './fields';
 import { ACTIVE_STATES, RunsModel } from './runs';
+import { Sparkline } from './sparkline';
+import { Warnings } from './warnings';
 import {
   finalErrorRate,
   pendingParts,
@@ -57,6 +59,10 @@ function RunRow(
             {stateLabel(run, trans)}
           </span>
           {result && <span className="jp-DLCoach-runResult">{result}</span>}
+          <Sparkline
+            values={runs.curve(run.id)}
+            label={trans.__('Validation loss per epoch of %1', run.name)}
+          />
         </span>
       </button>
       {run.state === 'running' && (
@@ -81,6 +87,17 @@ function RunRow(
         </div>
       )}
       <div className="jp-DLCoach-runActions">
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-accept jp-DLCoach-open"
+          aria-label={trans.__('Open %1 beside the notebook', run.name)}
+          title={trans.__('Show this run with its chart in the main area')}
+          onClick={() =>
+            void props.commands.execute(CommandIDs.openRun, { id: run.id })
+          }
+        >
+          {trans.__('Open')}
+        </button>
         {active && run.kind === 'job' && !run.cancel_requested && (
           <button
             type="button"
@@ -149,64 +166,6 @@ function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
   );
 }
 
-/** "Words used: …" with a glossary link for each word the glossary explains, plain text otherwise. */
-function TermLinks(
-  props: IProps & { terms: string[] }
-): React.ReactElement | null {
-  const { terms, trans, commands, isTerm } = props;
-  if (terms.length === 0) {
-    return null;
-  }
-  return (
-    <p className="jp-DLCoach-terms">
-      {trans.__('Words used: ')}
-      {terms.map(term =>
-        isTerm(term) ? (
-          <TermLink key={term} term={term} commands={commands}>
-            {term.replace(/-/g, ' ')}
-          </TermLink>
-        ) : (
-          <span key={term} className="jp-DLCoach-plainTerm">
-            {term}
-          </span>
-        )
-      )}
-    </p>
-  );
-}
-
-function Warnings(props: IProps): React.ReactElement | null {
-  const { runs, trans } = props;
-  const warnings = runs.warnings;
-  if (warnings.length === 0) {
-    return null;
-  }
-  return (
-    <ul
-      className="jp-DLCoach-warnings"
-      aria-label={trans.__('What the curves say')}
-    >
-      {warnings.map(w => (
-        <li key={w.seq} className="jp-DLCoach-warning" data-kind={w.kind}>
-          <span className="jp-DLCoach-warningIcon" aria-hidden="true">
-            ⚠
-          </span>
-          <div>
-            <p>
-              {w.epoch !== null && (
-                <strong>{trans.__('Epoch %1: ', w.epoch + 1)}</strong>
-              )}
-              {w.message}
-            </p>
-            <p className="jp-DLCoach-advice">{w.advice}</p>
-            <TermLinks {...props} terms={w.terms} />
-          </div>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 /** The list of runs (jobs and notebook runs), newest first. */
 export class RunListView extends ReactWidget {
   constructor(private _props: IProps) {
@@ -270,7 +229,9 @@ export class WarningsView extends ReactWidget {
   protected render(): React.ReactElement {
     return (
       <UseSignal signal={this._props.runs.changed}>
-        {() => <Warnings {...this._props} />}
+        {() => (
+          <Warnings {...this._props} warnings={this._props.runs.warnings} />
+        )}
       </UseSignal>
     );
   }
