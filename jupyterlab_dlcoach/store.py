@@ -105,8 +105,9 @@ def _dumps(value) -> str:
 class RunStore:
     """Thread-safe (one connection per thread) and process-safe (SQLite locking) access to runs."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, busy_timeout: float = 10.0):
         self.path = Path(path)
+        self._busy_timeout = busy_timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
@@ -126,9 +127,11 @@ class RunStore:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             # Autocommit mode: transactions are opened explicitly by _write.
-            conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+            )
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             self._local.conn = conn
@@ -180,8 +183,9 @@ class RunStore:
         device: str | None = None,
         pid: int | None = None,
         pid_started: float | None = None,
+        run_id: str | None = None,
     ) -> dict:
-        run_id = uuid.uuid4().hex[:12]
+        run_id = run_id or uuid.uuid4().hex[:12]
         conn = self._conn()
         with self._write(conn):
             conn.execute(
