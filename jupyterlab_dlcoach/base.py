@@ -8,6 +8,13 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from .errors import BadInput, CoachError
 
 AUTH_RESOURCE = "dlcoach"
+# An error body quotes the user's input at most this much: a 10 MB field must not come back as 10 MB.
+MAX_MESSAGE_CHARS = 600
+MAX_FIELD_CHARS = 100
+
+
+def capped(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 class CoachErrorsMixin:
@@ -18,13 +25,18 @@ class CoachErrorsMixin:
         if isinstance(err, CoachError):
             self.set_status(err.status)
             self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps(err.to_json()))
+            body = err.to_json()
+            body["message"] = capped(str(body["message"]), MAX_MESSAGE_CHARS)
+            if body.get("field") is not None:
+                body["field"] = capped(str(body["field"]), MAX_FIELD_CHARS)
+            self.finish(json.dumps(body))
             return
         super().write_error(status_code, **kwargs)
 
     def log_exception(self, typ, value, tb) -> None:
         if isinstance(value, CoachError):
-            self.log.info("%s %s: %s", self.request.method, self.request.path, value.message)
+            path = capped(self.request.path, MAX_FIELD_CHARS)
+            self.log.info("%s %s: %s", self.request.method, path, capped(value.message, MAX_MESSAGE_CHARS))
             return
         super().log_exception(typ, value, tb)
 
