@@ -57,11 +57,17 @@ class CoachHandler(CoachErrorsMixin, ExtensionHandlerMixin, APIHandler):
         try:
             body = json.loads(self.request.body)
         except RecursionError as e:
-            raise BadInput("The request body is nested too deeply. Send a flat JSON object.") from e
+            raise BadInput(
+                "The request body is nested too deeply. Send a flat JSON object.", field="body"
+            ) from e
         except ValueError as e:
-            raise BadInput(f"The request body is not valid JSON: {e}. Send a JSON object.") from e
+            raise BadInput(
+                f"The request body is not valid JSON: {e}. Send a JSON object.", field="body"
+            ) from e
         if not isinstance(body, dict):
-            raise BadInput('The request body must be a JSON object, e.g. {"dataset": "shapes"}.')
+            raise BadInput(
+                'The request body must be a JSON object, e.g. {"dataset": "shapes"}.', field="body"
+            )
         return body
 
     def write_json(self, data, status: int = 200) -> None:
