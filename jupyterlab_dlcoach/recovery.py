@@ -6,7 +6,7 @@ Mixed into :class:`jupyterlab_dlcoach.jobs.JobManager`, whose store, executor, q
 
 from __future__ import annotations
 
-from .run_states import CANCELLED, INTERRUPTED, QUEUED, RUNNING, kernel_alive
+from .run_states import INTERRUPTED, QUEUED, RUNNING, ended_state, kernel_alive
 
 
 class Recovery:
@@ -23,7 +23,10 @@ class Recovery:
                     self.log.info("dlcoach: re-attached to job %s (pid %s)", run["id"], handle.pid)
                     self._watch(handle)
                 else:
-                    self._finish(run["id"], CANCELLED if run["cancel_requested"] else INTERRUPTED)
+                    # Its trainer ended while no server watched it: judge by what it recorded, so a
+                    # job that wrote its result (and model) is completed, not interrupted.
+                    state, error = ended_state(run, None, None, None)
+                    self._finish(run["id"], state, error=error)
             elif run["state"] == RUNNING and run["kind"] == "notebook" and not kernel_alive(run):
                 # The callback writes a notebook run's state; a kernel that died cannot.
                 self._finish(run["id"], INTERRUPTED)
