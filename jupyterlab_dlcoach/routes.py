@@ -35,7 +35,7 @@ class SystemHandler(ServiceHandler):
     @tornado.web.authenticated
     @authorized
     def get(self):
-        self.write_json(system_info())
+        self.write_json({**system_info(), "store": self.coach.store_status})
 
 
 class DatasetsHandler(ServiceHandler):
