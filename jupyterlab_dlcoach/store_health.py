@@ -23,8 +23,16 @@ from .store import RunStore
 QUICK_CHECK_MAX_BYTES = 256 * 2**20
 
 
+# A store write-locked by another program is waited for (10 s each try), never taken for damaged.
+LOCKED_TRIES = 3
+
+
 class StoreDamaged(Exception):
     pass
+
+
+def _locked(exc: BaseException | None) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
 
 
 def _check(store: RunStore) -> None:
@@ -45,6 +53,8 @@ def _check(store: RunStore) -> None:
 def _why(path: Path, exc: BaseException) -> str:
     if path.is_dir():
         return "it is a folder, not a file"
+    if _locked(exc):
+        return "another program kept it locked for more than 30 seconds"
     text = str(exc) or type(exc).__name__
     if "not a database" in text:
         return "it is not a SQLite database (overwritten, or not a store at all)"
@@ -101,35 +111,50 @@ def _salvage(damaged: Path, fresh: RunStore) -> dict:
 def open_store(path: str | os.PathLike, log: logging.Logger) -> tuple[RunStore, dict]:
     """(the store, its status for `GET system`: {"path", "problem": None | {...}})."""
     path = Path(path)
-    store = None
-    try:
-        store = RunStore(path)
-        _check(store)
-        return store, {"path": str(path), "problem": None}
-    except (sqlite3.Error, StoreDamaged, OSError) as exc:
-        if store is not None:
-            store.close()
-        first = exc
+    first = None
+    for _attempt in range(LOCKED_TRIES):
+        store = None
+        try:
+            store = RunStore(path)
+            _check(store)
+            return store, {"path": str(path), "problem": None}
+        except (sqlite3.Error, StoreDamaged, OSError) as exc:
+            if store is not None:
+                store.close()
+            first = exc
+        if not _locked(first):
+            break
     why = _why(path, first)
     moved_to = None
     try:
+        if _locked(first):
+            # Busy, not damaged: another program holds it. Never move a healthy store aside.
+            raise OSError(f"{path} stays locked")
         if path.exists() or path.is_symlink():
             moved_to = _move_aside(path)
         store = RunStore(path)
         used = path
     except (OSError, sqlite3.Error) as exc:
-        # The folder itself cannot be written: keep the coach usable on a store in a temporary folder.
+        # The place itself cannot be written: keep the coach usable on a store in a temporary folder.
         used = Path(tempfile.gettempdir()) / f"dlcoach-{os.getuid()}" / "runs.sqlite"
         store = RunStore(used)
-        why += f"; a fresh store could not be made there either ({exc})"
+        if not _locked(first):
+            why += f"; no fresh store can be made there either ({getattr(exc, 'strerror', None) or exc})"
     salvaged = _salvage(moved_to, store) if moved_to else {"runs": 0, "events": 0}
-    advice = f"The coach started a fresh, empty store at {used}"
-    if salvaged["runs"]:
-        advice += f" and copied into it the {salvaged['runs']} runs that could still be read"
-    advice += ". "
-    if moved_to:
-        advice += f"The damaged file was moved to {moved_to}: keep it to try to repair it, or delete it. "
-    advice += "Nothing else needs doing; new runs are recorded as usual."
+    if used != path:
+        advice = (
+            f"The coach records into a temporary store at {used} for now, so you can go on; those runs are "
+            f"not in your usual history. Free or repair {path} (or set DLCOACH_DB to a file in a folder you "
+            "can write to) and restart JupyterLab."
+        )
+    else:
+        advice = f"The coach started a fresh, empty store at {used}"
+        if salvaged["runs"]:
+            advice += f" and copied into it the {salvaged['runs']} runs that could still be read"
+        advice += ". "
+        if moved_to:
+            advice += f"The damaged file was moved to {moved_to}: keep it to try to repair it, or delete it. "
+        advice += "Nothing else needs doing; new runs are recorded as usual."
     problem = {
         "message": f"The coach's run store {path} could not be used: {why}.",
         "advice": advice,

@@ -1,6 +1,9 @@
 """A damaged run store at server start: moved aside, replaced, reported; the coach never goes dark."""
 
 import json
+import subprocess
+import sys
+import tempfile
 
 import pytest
 from api_client import coach  # noqa: F401
@@ -30,6 +33,12 @@ def _folder(db):
     (db / "something").write_text("a folder where the store file should be")
 
 
+# Another program holds the store's write lock for 3 s while the server starts.
+HOLD_LOCK = (
+    "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+    "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(3)"
+)
+
 DAMAGE = {"truncated": _truncated, "garbage": _garbage, "a folder": _folder}
 
 
@@ -43,6 +52,15 @@ def jp_server_config(capfd, jp_server_config, tmp_path, damage):
     # capfd first: it then holds the server's start-up log (its logger writes to stderr directly).
     db = tmp_path / "coach-db" / "runs.sqlite"
     db.parent.mkdir(parents=True, exist_ok=True)
+    if damage == "unwritable":
+        return {**jp_server_config, "DLCoachApp": {"db_path": "/proc/dlcoach/runs.sqlite"}}
+    if damage == "locked":
+        RunStore(db).close()
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(db)], stdout=subprocess.PIPE, text=True
+        )
+        assert holder.stdout.readline().strip() == "locked"
+        return jp_server_config
     if damage is not None:
         DAMAGE[damage](db)
     return jp_server_config
@@ -77,3 +95,21 @@ async def test_a_healthy_store_has_no_problem(coach, tmp_path):  # noqa: F811
     system = await coach.ok("GET", "system")
     assert system["store"] == {"path": str(tmp_path / "coach-db" / "runs.sqlite"), "problem": None}
     json.dumps(system)
+
+
+@pytest.mark.parametrize("damage", ["unwritable"], indirect=True)
+async def test_an_unwritable_store_place_falls_back_to_a_temporary_store(coach, damage):  # noqa: F811
+    status = (await coach.ok("GET", "system"))["store"]
+    assert status["path"].startswith(tempfile.gettempdir())
+    problem = status["problem"]
+    assert "/proc/dlcoach/runs.sqlite" in problem["message"]
+    assert problem["moved_to"] is None
+    assert "restart JupyterLab" in problem["advice"]
+    assert (await coach.ok("GET", "jobs"))["jobs"] is not None
+
+
+@pytest.mark.parametrize("damage", ["locked"], indirect=True)
+async def test_a_locked_store_is_waited_for_not_moved(coach, tmp_path, damage):  # noqa: F811
+    status = (await coach.ok("GET", "system"))["store"]
+    assert status == {"path": str(tmp_path / "coach-db" / "runs.sqlite"), "problem": None}
+    assert not list((tmp_path / "coach-db").glob("*.damaged-*"))
