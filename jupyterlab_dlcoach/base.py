@@ -1,11 +1,12 @@
 """The one base handler: JSON in and out, domain errors mapped to 400/403/404/409."""
 
 import json
+import sqlite3
 
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 
-from .errors import BadInput, CoachError
+from .errors import BadInput, CoachError, StoreBusy
 
 AUTH_RESOURCE = "dlcoach"
 # An error body quotes the user's input at most this much: a 10 MB field must not come back as 10 MB.
@@ -17,11 +18,21 @@ def capped(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def as_coach_error(err):
+    """A store locked by another program for longer than a write waits is busy, not a server fault."""
+    if isinstance(err, sqlite3.OperationalError) and ("locked" in str(err) or "busy" in str(err)):
+        return StoreBusy(
+            "The coach's run store is busy: another program holds its lock. Try again in a moment; if it "
+            "stays busy, close the other program (another JupyterLab, a notebook) that writes to it."
+        )
+    return err
+
+
 class CoachErrorsMixin:
     """Answer a domain error as JSON with its status, and log it as the user's mistake, not a crash."""
 
     def write_error(self, status_code: int, **kwargs) -> None:
-        err = (kwargs.get("exc_info") or (None, None))[1]
+        err = as_coach_error((kwargs.get("exc_info") or (None, None))[1])
         if isinstance(err, CoachError):
             self.set_status(err.status)
             self.set_header("Content-Type", "application/json")
@@ -34,6 +45,7 @@ class CoachErrorsMixin:
         super().write_error(status_code, **kwargs)
 
     def log_exception(self, typ, value, tb) -> None:
+        value = as_coach_error(value)
         if isinstance(value, CoachError):
             path = capped(self.request.path, MAX_FIELD_CHARS)
             self.log.info("%s %s: %s", self.request.method, path, capped(value.message, MAX_MESSAGE_CHARS))

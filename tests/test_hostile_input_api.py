@@ -124,3 +124,15 @@ async def test_error_bodies_quote_only_an_excerpt(coach, body, field):  # noqa: 
     assert len(json.dumps(answer)) < 1000
     if field is not None:
         assert answer["field"] == field
+
+
+async def test_a_store_locked_too_long_is_a_503_not_a_500(coach, monkeypatch):  # noqa: F811
+    import sqlite3
+
+    def locked(*_):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(coach.app.manager, "list_jobs", locked)
+    status, body = await coach.request("GET", "jobs")
+    assert status == 503
+    assert "busy" in body["message"]
