@@ -94,6 +94,12 @@ query = plain_text | st.sampled_from([t for t in NASTY_TEXT if len(t) < 5000 and
 run_id = st.text(alphabet="0123456789abcdef", min_size=12, max_size=12)
 
 
+def small_json(strategy):
+    """JSON text short enough for a URL: tornado drops a request whose head passes 64 KB, before any
+    handler sees it (no answer at all, the same for every route, so not the coach's to test)."""
+    return strategy.map(lambda v: json.dumps(v, default=str)).filter(lambda t: len(t) < 20_000)
+
+
 def requests():
     """(method, path parts, params, raw body) for every route of the API."""
     return st.one_of(
@@ -102,9 +108,7 @@ def requests():
         st.tuples(
             st.just("GET"),
             st.just(("datasets",)),
-            st.fixed_dictionaries(
-                {}, optional={"path": REAL | query, "labels": labels.map(json.dumps) | query}
-            ),
+            st.fixed_dictionaries({}, optional={"path": REAL | query, "labels": small_json(labels) | query}),
             st.none(),
         ),
         st.tuples(
@@ -175,21 +179,24 @@ async def test_junk_never_gives_a_5xx_or_a_hang(coach):  # noqa: F811
         if method in ("POST", "PUT") and body is None:
             body = "{}"
         t0 = time.monotonic()
-        response = await coach.fetch(
-            "jupyterlab-dlcoach",
-            *parts,
-            method=method,
-            params=params,
-            body=body,
-            raise_error=False,
-            allow_nonstandard_methods=True,
-        )
+        what = f"{method} {'/'.join(p[:40] for p in parts)} {str(params)[:80]} {str(body)[:120]}"
+        try:
+            response = await coach.fetch(
+                "jupyterlab-dlcoach",
+                *parts,
+                method=method,
+                params=params,
+                body=body,
+                raise_error=False,
+                allow_nonstandard_methods=True,
+            )
+        except Exception as e:
+            raise AssertionError(f"no answer to {what}: {e!r} (params {len(str(params))} chars)") from e
         took = time.monotonic() - t0
         slowest = max(slowest, took)
         sent += 1
         codes[response.code] += 1
         code, text = response.code, response.body.decode(errors="replace") if response.body else ""
-        what = f"{method} {'/'.join(p[:40] for p in parts)} {str(params)[:80]} {str(body)[:120]}"
         if code >= 500 or took > SLOW_S:
             failures.append(f"{code} in {took:.1f}s: {what}: {text[:300]}")
             continue
