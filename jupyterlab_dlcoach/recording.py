@@ -41,7 +41,7 @@ def describe(exc: BaseException, path) -> str:
     if isinstance(exc, sqlite3.DatabaseError) and "not a database" in text:
         return f"the run store {path} is damaged (it is not a SQLite database)"
     if isinstance(exc, (FileExistsError, NotADirectoryError)) and Path(exc.filename or "").is_file():
-        return f"its folder cannot be made: {exc.filename} is a file, where a folder should be"
+        return f"the run store {path} cannot be made: {exc.filename} is a file, where a folder should be"
     if isinstance(exc, OSError) and exc.filename:
         return f"the run store {path} cannot be created or opened ({exc.strerror or text}: {exc.filename})"
     if Path(path).is_dir():
