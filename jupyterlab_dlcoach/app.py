@@ -11,7 +11,8 @@ from traitlets import Bool, Float, Int, Type, Unicode, default
 from .executor import Executor, LocalProcessExecutor
 from .jobs import JobManager
 from .routes import route_table
-from .store import RunStore, default_db_path
+from .store import default_db_path
+from .store_health import open_store
 from .stream import EventHub
 from .system import nvml_gpus
 from .weights import BASE_URL_ENV, WeightsDownloads
@@ -85,7 +86,9 @@ class DLCoachApp(ExtensionApp):
         return str(Path(self.serverapp.root_dir).expanduser().resolve())
 
     def initialize_settings(self):
-        self.store = RunStore(self.db_path)
+        # A damaged store is moved aside and replaced here (and said in the log and in GET system).
+        self.store, self.store_status = open_store(self.db_path, self.log)
+        self.db_path = self.store_status["path"]
         # Kernels started by this server inherit its environment: their CoachCallback then writes to
         # this store, so notebook runs land in the same history as the server's jobs.
         self._previous_db_env = os.environ.get("DLCOACH_DB")

@@ -18,6 +18,7 @@ from . import datasets
 from .errors import BadInput, CoachError, Conflict, NotFound
 from .executor import Executor, TrainerHandle, artifacts_dir
 from .models import JobSpec
+from .ownership import Ownership
 from .recovery import Recovery
 from .run_states import (
     ACTIVE_STATES,
@@ -28,6 +29,10 @@ from .run_states import (
     ended_state,
     job_json,
 )
+
+# The scheduler looks this often at the shared store: heartbeat, jobs of servers that are gone, cancels
+# sent to another server for this server's jobs.
+TICK_S = 1.0
 
 
 class JobManager(Recovery):
@@ -58,6 +63,10 @@ class JobManager(Recovery):
         self.gpus = list(gpus or [])
         self._gpu_of: dict[str, int] = {}
         self._tasks: set[asyncio.Task] = set()
+        # This server in the shared store: which jobs are its own (see ownership.py).
+        self.owner = Ownership(store, root_dir)
+        self._cancelling: set[str] = set()
+        self._next_notebook_check = 0.0
         self._wake: asyncio.Event | None = None
         self._started = False
         self._stopping = False
@@ -84,6 +93,7 @@ class JobManager(Recovery):
         self._started = True
         self._stopping = False
         self._wake = asyncio.Event()
+        self.owner.beat(force=True)
         self._reconcile()
         loop = asyncio.get_running_loop()
         self._prepare_at = loop.time() + self.prepare_delay_s
@@ -111,7 +121,12 @@ class JobManager(Recovery):
             self.executor.close()
         except Exception:
             self.log.exception("dlcoach: releasing the executor's idle trainer failed")
+        try:
+            self.owner.leave()
+        except Exception:
+            self.log.exception("dlcoach: could not release this server's jobs in the store")
         self._tasks.clear()
+        self._cancelling.clear()
         self._running.clear()
         self._queue.clear()
         self._started = False
@@ -172,7 +187,9 @@ class JobManager(Recovery):
             )
         if not (isinstance(spec_json, dict) and spec_json.get("name")):
             spec.name = self._numbered(spec.name)
-        run = self.store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state=QUEUED)
+        run = self.store.create_run(
+            kind="job", name=spec.name, spec=spec.to_json(), state=QUEUED, owner=self.owner.id
+        )
         self.store.append_event(run["id"], "state", state=QUEUED)
         self._queue.append(run["id"])
         self._wake.set()
@@ -196,15 +213,16 @@ class JobManager(Recovery):
         if run["state"] == QUEUED:
             if run_id in self._queue:
                 self._queue.remove(run_id)
-            self.store.update_run(run_id, cancel_requested=True)
-            self._finish(run_id, CANCELLED)
-            self._wake.set()
-        elif run["state"] == RUNNING:
-            handle = self._running.get(run_id)
+            # Atomic: whichever server owns it, a job that was started meanwhile is stopped instead.
+            if self.owner.cancel_queued(run_id):
+                self.store.append_event(run_id, "state", state=CANCELLED, error=None)
+                self._wake.set()
+                return self.get_run(run_id)
+            run = self.get_run(run_id, kind="job")
+        if run["state"] == RUNNING:
             if not run["cancel_requested"]:
                 self.store.update_run(run_id, cancel_requested=True)
-                if handle is not None:
-                    self._spawn_task(self.executor.terminate(handle, self.grace_s), f"cancel-{run_id}")
+                self._stop_trainer(run)
                 self.on_change(run_id)
         else:
             raise Conflict(f"Job {run_id} already ended ({run['state']}); there is nothing to cancel.")
@@ -225,7 +243,7 @@ class JobManager(Recovery):
     async def _schedule(self) -> None:
         while not self._stopping:
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.notebook_check_s)
+                await asyncio.wait_for(self._wake.wait(), timeout=min(TICK_S, self.notebook_check_s))
             except TimeoutError:
                 pass
             if self._stopping:
@@ -240,9 +258,9 @@ class JobManager(Recovery):
                     self._crashed(run_id, e)
             self._prepare()
             try:
-                self._check_notebooks()
+                self._tick()
             except Exception:
-                self.log.exception("dlcoach: checking notebook runs failed")
+                self.log.exception("dlcoach: checking the shared run store failed")
 
     def _prepare(self) -> None:
         """Let the executor get ready for the job that can start next: into a free slot, or the next
@@ -279,6 +297,8 @@ class JobManager(Recovery):
         return min(self.gpus, key=lambda i: (busy.count(i), i))
 
     def _launch(self, run_id: str) -> None:
+        if not self.owner.start(run_id):
+            return  # cancelled meanwhile, or no longer ours: never started twice
         gpu = self._pick_gpu(run_id)
         env = {"CUDA_VISIBLE_DEVICES": str(gpu)} if gpu is not None else None
         try:
@@ -294,9 +314,7 @@ class JobManager(Recovery):
             return
         if gpu is not None:
             self._gpu_of[run_id] = gpu
-        self.store.update_run(
-            run_id, state=RUNNING, started=time.time(), pid=handle.pid, pid_started=handle.started
-        )
+        self.store.update_run(run_id, pid=handle.pid, pid_started=handle.started)
         self.store.append_event(run_id, "state", state=RUNNING)
         self._watch(handle)
 
@@ -317,9 +335,12 @@ class JobManager(Recovery):
             self._running.pop(handle.run_id, None)
             self._gpu_of.pop(handle.run_id, None)
             run = self.store.get_run(handle.run_id)
-            if run is not None:  # deleted meanwhile only if something outside the API removed it
+            # Deleted meanwhile only if something outside the API removed it; taken over only if this
+            # server was thought gone (its adopter settles it).
+            if run is not None and run.get("owner") in (None, self.owner.id):
                 self._settle(run, exit_code, signal, handle)
         finally:
+            self._cancelling.discard(handle.run_id)
             # Whatever happened, a slot may have freed: the queue must move on.
             self._wake.set()
 

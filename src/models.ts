@@ -18,6 +18,20 @@ export namespace DLCoach {
     /** The torch hub checkpoints folder, where pretrained weights are looked for. */
     hub_dir: string;
     weights: IWeightsEntry[];
+    /** The run store the server uses, and what was wrong with it at start (null when nothing). */
+    store?: IStoreStatus;
+  }
+
+  /** A damaged store found at start: moved aside and replaced (`jupyterlab_dlcoach/store_health.py`). */
+  export interface IStoreProblem {
+    message: string;
+    advice: string;
+    moved_to: string | null;
+  }
+
+  export interface IStoreStatus {
+    path: string;
+    problem: IStoreProblem | null;
   }
 
   /** One architecture's pretrained weights in the torch hub cache (`jupyterlab_dlcoach/weights.py`). */

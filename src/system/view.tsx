@@ -43,8 +43,21 @@ export class SystemView extends VDomRenderer<SystemModel> {
         </div>
       );
     }
+    const storeProblem = info.store?.problem;
     return (
       <div className="jp-DLCoach-systemBody" aria-busy={loading}>
+        {storeProblem && (
+          <div
+            className="jp-DLCoach-error jp-DLCoach-storeProblem"
+            role="alert"
+          >
+            <p>
+              <strong>{trans.__('The run history was damaged.')}</strong>{' '}
+              {storeProblem.message}
+            </p>
+            <p>{storeProblem.advice}</p>
+          </div>
+        )}
         <p className="jp-DLCoach-device" data-device={info.device}>
           {info.device === 'cuda'
             ? trans._n(
