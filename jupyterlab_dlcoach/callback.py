@@ -295,7 +295,8 @@ class CoachCallback(Callback):
             self._warned.add(("nan_loss", warning["epoch"]))
             self._flush([{"type": "warning", **warning}])
             raise NanLossError(warning)
-        if time.perf_counter() - self._last_flush >= FLUSH_S:
+        # The first batch goes out at once: it is the learner's first sign that training has begun.
+        if self._done_batches == 1 or time.perf_counter() - self._last_flush >= FLUSH_S:
             self._flush()
 
     def after_epoch(self):
