@@ -16,6 +16,7 @@ export default defineConfig([
       '.venv',
       'tests',
       '**/__tests__',
+      'bench',
       'ui-tests'
     ]
   },

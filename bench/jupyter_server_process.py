@@ -33,10 +33,20 @@ atexit.register(_dump_modules)
 
 
 class JupyterServer:
-    def __init__(self, *, with_extension: bool = True, token: str = "bench-token"):
+    def __init__(
+        self,
+        *,
+        with_extension: bool = True,
+        token: str = "bench-token",
+        extra_args=(),
+        root_dir: Path | None = None,
+        db_path: Path | None = None,
+    ):
         self.token = token
         self.dir = Path(tempfile.mkdtemp(prefix="dlcoach-bench-"))
-        self.db_path = self.dir / "db" / "runs.sqlite"
+        # Another server's root and store may be shared (two JupyterLabs of one user).
+        self.db_path = Path(db_path) if db_path else self.dir / "db" / "runs.sqlite"
+        self.root_dir = Path(root_dir) if root_dir else self.dir / "root"
         self.modules_out = self.dir / "modules.json"
         (self.dir / "config").mkdir()
         (self.dir / "root").mkdir()
@@ -63,8 +73,9 @@ class JupyterServer:
         ]
         args += [
             f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={self.dir / 'root'}",
+            f"--ServerApp.root_dir={self.root_dir}",
             "--allow-root",
+            *extra_args,
         ]
         self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._wait_ready()

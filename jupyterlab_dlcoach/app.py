@@ -6,14 +6,16 @@ import os
 from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Float, Int, Type, Unicode, default
+from traitlets import Bool, Float, Int, Type, Unicode, default
 
 from .executor import Executor, LocalProcessExecutor
 from .jobs import JobManager
 from .routes import route_table
-from .store import RunStore, default_db_path
+from .store import default_db_path
+from .store_health import open_store
 from .stream import EventHub
 from .system import nvml_gpus
+from .weights import BASE_URL_ENV, WeightsDownloads
 
 
 class DLCoachApp(ExtensionApp):
@@ -42,12 +44,32 @@ class DLCoachApp(ExtensionApp):
         help="Where trainers run. The default runs them on this machine; a cluster executor can replace it.",
     ).tag(config=True)
 
+    warm_trainer = Bool(
+        True,
+        help="Keep one trainer process ready with torch and fastai imported, so a job's first batch comes "
+        "in well under a second instead of after ~3 s of imports. It is started in the background a few "
+        "seconds after the server, used by one job, then replaced; it holds a few hundred MB of memory "
+        "while idle. Only for the default LocalProcessExecutor.",
+    ).tag(config=True)
+
     root_dir = Unicode(
         help="Folder that data set paths are relative to and confined to. Default: the server's root_dir.",
     ).tag(config=True)
 
     poll_interval = Float(
         0.1, help="Seconds between two reads of new events from the store for the push channel."
+    ).tag(config=True)
+
+    weights_base_url = Unicode(
+        "",
+        help="Web folder that pretrained weights files are downloaded from (http or https). Default: "
+        f"${BASE_URL_ENV}, else PyTorch's own https://download.pytorch.org/models/.",
+    ).tag(config=True)
+
+    weights_timeout = Float(
+        10.0,
+        help="Seconds a weights download waits for an answer, or for more data, before it gives up "
+        "with advice (offline it fails within this time).",
     ).tag(config=True)
 
     @default("db_path")
@@ -64,14 +86,20 @@ class DLCoachApp(ExtensionApp):
         return str(Path(self.serverapp.root_dir).expanduser().resolve())
 
     def initialize_settings(self):
-        self.store = RunStore(self.db_path)
+        # A damaged store is moved aside and replaced here (and said in the log and in GET system).
+        self.store, self.store_status = open_store(self.db_path, self.log)
+        self.db_path = self.store_status["path"]
         # Kernels started by this server inherit its environment: their CoachCallback then writes to
         # this store, so notebook runs land in the same history as the server's jobs.
         self._previous_db_env = os.environ.get("DLCOACH_DB")
         os.environ["DLCOACH_DB"] = str(Path(self.db_path).resolve())
+        if issubclass(self.executor_class, LocalProcessExecutor):
+            executor = self.executor_class(warm=self.warm_trainer, log=self.log)
+        else:
+            executor = self.executor_class()
         self.manager = JobManager(
             self.store,
-            self.executor_class(),
+            executor,
             db_path=str(Path(self.db_path).resolve()),
             root_dir=self.root_dir,
             max_running=self.max_running_jobs,
@@ -81,6 +109,7 @@ class DLCoachApp(ExtensionApp):
         )
         self.hub = EventHub(self.store, self.manager.run_json, poll_interval=self.poll_interval, log=self.log)
         self.manager.on_change = self.hub.run_changed
+        self.weights = WeightsDownloads(self.weights_base_url or None, timeout=self.weights_timeout)
 
     def initialize_handlers(self):
         self.handlers.extend(route_table())
@@ -95,6 +124,7 @@ class DLCoachApp(ExtensionApp):
         self.hub.start()
 
     async def stop_extension(self):
+        self.weights.stop()
         await self.hub.stop()
         await self.manager.stop()
         self.store.close()

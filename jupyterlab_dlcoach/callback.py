@@ -14,6 +14,7 @@ import math
 import os
 import sys
 import time
+import uuid
 import warnings
 
 import torch
@@ -21,6 +22,7 @@ from fastai.callback.core import Callback
 from fastai.learner import Recorder
 
 from . import notebook_view, overfit
+from .recording import StoreWriter, not_recorded_note
 from .store import RunStore, default_db_path
 from .trainer.checks import device_label
 
@@ -98,10 +100,18 @@ class CoachCallback(Callback):
     # -- storage -------------------------------------------------------------------------------
 
     @property
-    def store(self) -> RunStore:
+    def recorder(self) -> StoreWriter:
+        """Every store write goes through it: a store fault is kept, said once, retried; never raised."""
         if self._store is None:
-            self._store = RunStore(self._db_path or default_db_path())
+            self._store = StoreWriter(self._db_path or default_db_path(), on_problem=self._not_recorded)
         return self._store
+
+    @property
+    def store(self) -> RunStore:
+        return self.recorder.store
+
+    def _not_recorded(self, problem: str):
+        self._show([{"type": "warning", **not_recorded_note(problem, self.recorder.path)}])
 
     def _flush(self, extra: list[dict] | None = None):
         events = []
@@ -115,7 +125,7 @@ class CoachCallback(Callback):
         self._last_flush = time.perf_counter()
         if events:
             progress = self._progress()
-            self.store.append_events(self.run_id, events, run_fields={"progress": progress})
+            self.recorder.write("append_events", self.run_id, events, run_fields={"progress": progress})
             self._show(events, progress)
 
     # -- live view in the notebook ---------------------------------------------------------------
@@ -161,7 +171,11 @@ class CoachCallback(Callback):
         learn = self.learn
         arch = getattr(getattr(learn, "arch", None), "__name__", type(learn.model).__name__)
         spec = {"arch": arch, "epochs": self._total_epochs, "batch_size": getattr(learn.dls, "bs", None)}
-        run = self.store.create_run(
+        # The id is chosen here, so a run whose store cannot be written yet keeps one for its later writes.
+        self.run_id = uuid.uuid4().hex[:12]
+        self.recorder.write(
+            "create_run",
+            run_id=self.run_id,
             kind="notebook",
             name=self._run_name or f"Notebook · {arch}",
             spec=spec,
@@ -170,9 +184,8 @@ class CoachCallback(Callback):
             pid=os.getpid(),
             pid_started=psutil.Process().create_time(),
         )
-        self.run_id = run["id"]
-        self.store.update_run(self.run_id, started=time.time())
-        self.store.append_event(self.run_id, "state", state="running")
+        self.recorder.write("update_run", self.run_id, started=time.time())
+        self.recorder.write("append_events", self.run_id, [{"type": "state", "state": "running"}])
 
     def _end_notebook_run(self, state: str, error: dict | None = None):
         last = self._epoch_payloads[-1] if self._epoch_payloads else {}
@@ -189,11 +202,14 @@ class CoachCallback(Callback):
                 "epochs": len(self._epoch_payloads),
                 "seconds": round(time.time() - self._run_start, 2),
             }
-        self.store.update_run(self.run_id, state=state, ended=time.time(), error=error, result=result)
         event = {"type": "state", "state": state}
         if error is not None:
             event["error"] = error
-        self.store.append_events(self.run_id, [event])
+        fields = {"state": state, "ended": time.time(), "error": error, "result": result}
+        self.recorder.write("update_run", self.run_id, **fields)
+        self.recorder.write("append_events", self.run_id, [event])
+        # The run's end is worth one more attempt now, even while a failed store waits to be retried.
+        self.recorder.drain(force=True)
         self._show([{**event, "result": result}])
         self._view = None
         self.run_id = None
@@ -256,9 +272,10 @@ class CoachCallback(Callback):
         self._last_flush = time.perf_counter()
         if first_fit:
             self._run_start = time.time()
+            # The view first: a store that cannot be written is then said in the cell too.
+            self._open_view()
             if self.run_id is None:
                 self._start_notebook_run()
-            self._open_view()
         self._in_fit = True
 
     def before_epoch(self):
@@ -287,7 +304,8 @@ class CoachCallback(Callback):
             self._warned.add(("nan_loss", warning["epoch"]))
             self._flush([{"type": "warning", **warning}])
             raise NanLossError(warning)
-        if time.perf_counter() - self._last_flush >= FLUSH_S:
+        # The first batch goes out at once: it is the learner's first sign that training has begun.
+        if self._done_batches == 1 or time.perf_counter() - self._last_flush >= FLUSH_S:
             self._flush()
 
     def after_epoch(self):
@@ -323,6 +341,7 @@ class CoachCallback(Callback):
         self._in_fit = False
         self._offset += self._epochs_this_fit
         if self._job:
+            self.recorder.drain(force=True)
             return
         cancelled = self.__dict__.pop("_cancelled", False)
         if cancelled:

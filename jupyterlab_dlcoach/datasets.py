@@ -6,17 +6,20 @@ panel shows before training is what the model is trained on. PIL only: no torch 
 
 from __future__ import annotations
 
-import csv
 import os
 import stat
 import time
 from collections import Counter
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 import regex
 from PIL import Image
 
-from .errors import BadInput, Forbidden, NotFound
+from .errors import BadInput
+from .labels_csv import by_csv
+from .paths import _hidden_below, resolve
+
+__all__ = ["check_trainable", "inspect", "labelled_items", "prepare", "resolve", "unreadable"]
 
 IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
 # Opening every picture of a large folder would make inspection slow; beyond this, a spread sample.
@@ -27,45 +30,6 @@ PATTERN_TIMEOUT_S = 0.05
 PATTERN_BUDGET_S = 2.0
 # Longer names are cut to this many characters before matching (file systems allow 255 bytes).
 MAX_NAME_CHARS = 255
-
-
-def _bad_path(rel, why: str) -> BadInput:
-    return BadInput(f"'path' {rel!r} cannot be used: {why}.", field="path")
-
-
-def resolve(root: str | os.PathLike, rel: str) -> Path:
-    """The path `rel` under `root`, refusing anything that would leave the root or reach hidden files."""
-    if not isinstance(rel, str) or not rel.strip() or "\x00" in rel:
-        raise BadInput(
-            "'path' must be a folder path relative to the server root, e.g. \"data/shapes\".", field="path"
-        )
-    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).is_absolute() or PureWindowsPath(rel).drive:
-        raise Forbidden(
-            f"'path' must be relative to the server root, not absolute (got {rel!r}).", field="path"
-        )
-    if "\\" in rel:
-        raise BadInput(f"'path' must separate folders with '/', not '\\' (got {rel!r}).", field="path")
-    parts = [p for p in rel.split("/") if p not in ("", ".")]
-    if ".." in parts:
-        raise Forbidden(f"'path' may not use '..' to leave the server root (got {rel!r}).", field="path")
-    if any(p.startswith(".") for p in parts):
-        raise Forbidden(f"'path' may not go through hidden files or folders (got {rel!r}).", field="path")
-    base = Path(root).resolve()
-    target = base.joinpath(*parts)
-    try:
-        real = target.resolve()
-        exists = real.exists()
-    except RuntimeError as e:  # a symlink loop (Python < 3.13)
-        raise _bad_path(rel, "it is a loop of symbolic links") from e
-    except (OSError, ValueError) as e:  # ENAMETOOLONG, ELOOP, an embedded NUL
-        raise _bad_path(rel, getattr(e, "strerror", None) or str(e)) from e
-    if real != base and base not in real.parents:
-        raise Forbidden(
-            f"'path' {rel!r} leads outside the server root through a link; use a real folder.", field="path"
-        )
-    if not exists:
-        raise NotFound(f"There is no '{rel}' under the server root; check the spelling.", field="path")
-    return real
 
 
 def _problem(kind: str, message: str, advice: str, severity: str = "error") -> dict:
@@ -84,7 +48,7 @@ def _inside(path: Path, root: Path) -> Path | None:
         if not stat.S_ISLNK(mode):
             return None
         real = path.resolve()
-        if real != root and root not in real.parents:
+        if (real != root and root not in real.parents) or _hidden_below(real, root):
             return None
         return real if stat.S_ISREG(os.stat(real).st_mode) else None
     except (OSError, ValueError, RuntimeError):
@@ -210,99 +174,6 @@ def _by_filename(folder: Path, pattern: str, root: Path | None = None):
     return items, problems
 
 
-def _by_csv(folder: Path, labels: dict):
-    def invalid(message, advice):
-        return [], [_problem("csv_invalid", message, advice)]
-
-    try:
-        csv_path = resolve(folder, labels["file"])
-    except (BadInput, Forbidden, NotFound) as e:
-        return invalid(
-            f"The labels CSV '{labels['file']}' cannot be used: {e.message}",
-            "Set labels.file to a CSV file inside the data set folder.",
-        )
-    try:
-        with open(csv_path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        return invalid(
-            f"The labels CSV cannot be read: {e}.", "Save it as a UTF-8 CSV file with a header row."
-        )
-    column = labels["column"]
-    if column not in header:
-        return invalid(
-            f"The labels CSV has no column '{column}'; its columns are: {', '.join(header) or 'none'}.",
-            "Set labels.column to the column that holds each image's class.",
-        )
-    fn_column = labels.get("fn_column") or next((h for h in header if h != column), None)
-    if fn_column not in header:
-        return invalid(
-            f"The labels CSV has no file-name column '{fn_column}'.",
-            "Set labels.fn_column to the column that holds each image's file name.",
-        )
-    items, missing, outside = [], 0, 0
-    for row in rows:
-        name, label = (row.get(fn_column) or "").strip(), (row.get(column) or "").strip()
-        if not name or not label:
-            missing += 1
-            continue
-        path = _csv_path(folder, name)
-        if path is None:
-            outside += 1
-        elif path is False:
-            missing += 1
-        else:
-            items.append((path, label))
-    problems = []
-    if outside:
-        problems.append(
-            _problem(
-                "csv_bad_paths",
-                f"{outside} rows of the CSV name a file outside the data set folder (an absolute path, "
-                "'..', a hidden folder or a link leading out); they are left out.",
-                f"Make '{fn_column}' hold paths relative to the data set folder, such as 'cats/1.png'.",
-                "warning",
-            )
-        )
-    if missing:
-        problems.append(
-            _problem(
-                "csv_missing_files",
-                f"{missing} rows of the CSV name no existing image or have no label; they are left out.",
-                f"Check that '{fn_column}' holds paths relative to the data set folder.",
-                "warning",
-            )
-        )
-    return items, problems
-
-
-def _csv_path(folder: Path, name: str) -> Path | bool | None:
-    """A CSV row's file, resolved inside `folder`; None if it would leave it, False if it is no file."""
-    if "\x00" in name or "\\" in name:
-        return None
-    if (
-        PurePosixPath(name).is_absolute()
-        or PureWindowsPath(name).is_absolute()
-        or PureWindowsPath(name).drive
-    ):
-        return None
-    parts = [p for p in name.split("/") if p not in ("", ".")]
-    if not parts or any(p == ".." or p.startswith(".") for p in parts):
-        return None
-    try:
-        real = folder.joinpath(*parts).resolve()
-    except (OSError, ValueError, RuntimeError):
-        return False
-    if folder not in real.parents:
-        return None
-    try:
-        return real if stat.S_ISREG(os.stat(real).st_mode) else False
-    except (OSError, ValueError):
-        return False
-
-
 def labelled_items(
     folder: Path, labels: dict | None, root: str | os.PathLike | None = None
 ) -> tuple[str, list[tuple[Path, str]], list[dict]]:
@@ -317,7 +188,7 @@ def labelled_items(
         items, problems = _by_filename(folder, labels["pattern"], root)
         return "filename", items, problems
     if source == "csv":
-        items, problems = _by_csv(folder, labels)
+        items, problems = by_csv(folder, labels)
         return "csv", items, problems
     items, problems = _by_folder(folder, root)
     return ("unknown" if any(p["kind"] == "no_labels" for p in problems) else "folders"), items, problems

@@ -38,3 +38,9 @@ class Conflict(CoachError):
     """The resource is in a state that does not allow this, e.g. deleting a running job."""
 
     status = 409
+
+
+class StoreBusy(CoachError):
+    """Another program holds the run store's write lock longer than a request waits for it."""
+
+    status = 503

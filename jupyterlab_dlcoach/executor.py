@@ -5,12 +5,14 @@ wait for it to end, stop it. :class:`LocalProcessExecutor` runs it on this machi
 hand the very same command (``python -m jupyterlab_dlcoach.trainer --db … --run … --root …``) to a
 cluster engine (Kubernetes Jobs, Ray, Slurm) without touching routes, store or UI.
 
-Nothing here imports torch: the trainer is a fresh interpreter.
+Nothing here imports torch: the trainer is a fresh interpreter (or a warm one, see
+:mod:`jupyterlab_dlcoach.warm_pool`, which imported torch in its own process before its job came).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -20,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+
+from .warm_pool import WarmTrainers
 
 # How often a watcher looks at a process it cannot be woken by (a re-attached one, or our own child).
 WATCH_INTERVAL_S = 0.1
@@ -36,6 +40,8 @@ class TrainerHandle:
     log_path: Path | None = None
     # Our own child, when we spawned it; None after a server restart (re-attached by pid).
     popen: subprocess.Popen | None = field(default=None, repr=False)
+    # Started ahead of its job with torch and fastai already imported (see warm_pool).
+    warm: bool = False
 
 
 class Executor(ABC):
@@ -58,6 +64,12 @@ class Executor(ABC):
     @abstractmethod
     async def terminate(self, handle: TrainerHandle, grace_s: float) -> None:
         """Ask the trainer to stop, then force it after ``grace_s`` seconds."""
+
+    def prepare(self, db_path: str, root_dir: str) -> None:  # noqa: B027 (optional hook)
+        """A job may come soon: get ready for it (e.g. start a trainer ahead of time). Optional."""
+
+    def close(self) -> None:  # noqa: B027 (optional hook)
+        """The server stops: release what :meth:`prepare` holds. Running trainers are left alone."""
 
 
 def trainer_command(run_id: str, db_path: str, root_dir: str) -> list[str]:
@@ -121,8 +133,21 @@ def _signal_group(pgid: int, signum: int) -> None:
 class LocalProcessExecutor(Executor):
     """Runs each trainer as a fresh interpreter in its own session (so its own process group).
 
-    Signals go to the whole group, so DataLoader worker processes stop with the trainer.
+    Signals go to the whole group, so DataLoader worker processes stop with the trainer. With
+    ``warm=True`` a trainer is started ahead of each job (:meth:`prepare`) and :meth:`spawn` hands the
+    job to it; without one ready, or when it fails, the job starts cold as before.
     """
+
+    def __init__(self, *, warm: bool = False, log: logging.Logger | None = None):
+        self.warm = WarmTrainers(log) if warm else None
+
+    def prepare(self, db_path: str, root_dir: str) -> None:
+        if self.warm is not None:
+            self.warm.ensure(db_path, root_dir, trainer_env())
+
+    def close(self) -> None:
+        if self.warm is not None:
+            self.warm.close()
 
     def spawn(
         self, run_id: str, db_path: str, root_dir: str, env: dict[str, str] | None = None
@@ -130,13 +155,18 @@ class LocalProcessExecutor(Executor):
         log_dir = artifacts_dir(db_path, run_id)
         log_dir.mkdir(parents=True, exist_ok=True)
         log_path = log_dir / "trainer.log"
+        full_env = {**trainer_env(), **(env or {})}
+        taken = self.warm.take(run_id, db_path, root_dir, full_env, log_path) if self.warm else None
+        if taken is not None:
+            popen, started = taken
+            return TrainerHandle(run_id, popen.pid, started, log_path=log_path, popen=popen, warm=True)
         with open(log_path, "ab") as log:
             popen = subprocess.Popen(
                 trainer_command(run_id, db_path, root_dir),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env={**trainer_env(), **(env or {})},
+                env=full_env,
                 cwd=root_dir,
                 start_new_session=True,
             )

@@ -14,36 +14,28 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-import psutil
-
 from . import datasets
 from .errors import BadInput, CoachError, Conflict, NotFound
 from .executor import Executor, TrainerHandle, artifacts_dir
 from .models import JobSpec
+from .ownership import Ownership
+from .recovery import Recovery
+from .run_states import (
+    ACTIVE_STATES,
+    CANCELLED,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    ended_state,
+    job_json,
+)
 
-QUEUED, RUNNING = "queued", "running"
-COMPLETED, FAILED, CANCELLED, INTERRUPTED = "completed", "failed", "cancelled", "interrupted"
-ACTIVE_STATES = (QUEUED, RUNNING)
-
-
-def crash_error(exit_code: int | None, signal: str | None, log_path) -> dict:
-    """The error of a trainer that ended without recording one itself."""
-    how = f"was killed by signal {signal}" if signal else f"ended with exit code {exit_code}"
-    advice = (
-        "If nobody stopped it, the machine may have run out of memory: try a smaller batch_size or "
-        "image_size, or num_workers 0."
-    )
-    if log_path:
-        advice += f" The trainer's output is in {log_path}."
-    return {"kind": "crashed", "message": f"The trainer process {how}.", "advice": advice}
-
-
-def job_json(run: dict, position: int | None = None) -> dict:
-    """A run as the API shows it: every stored field, plus the queue position of a queued job."""
-    return {**run, "position": position}
+# The scheduler looks this often at the shared store: heartbeat, jobs of servers that are gone, cancels
+# sent to another server for this server's jobs.
+TICK_S = 1.0
 
 
-class JobManager:
+class JobManager(Recovery):
     """One FIFO queue of jobs, at most ``max_running`` trainers at a time."""
 
     def __init__(
@@ -71,11 +63,20 @@ class JobManager:
         self.gpus = list(gpus or [])
         self._gpu_of: dict[str, int] = {}
         self._tasks: set[asyncio.Task] = set()
+        # This server in the shared store: which jobs are its own (see ownership.py).
+        self.owner = Ownership(store, root_dir)
+        self._cancelling: set[str] = set()
+        self._next_notebook_check = 0.0
         self._wake: asyncio.Event | None = None
         self._started = False
         self._stopping = False
         # How often running notebook runs are checked for a kernel that died.
         self.notebook_check_s = 5.0
+        # The executor prepares for the next job (a warm trainer) only this long after start, so that
+        # the server's own start-up and short-lived test servers do not pay for it.
+        self.prepare_delay_s = 3.0
+        self._prepare_at = 0.0
+        self._prepare_timer: asyncio.TimerHandle | None = None
         # Told when a run changes without an event saying so (a cancel request, a deletion).
         self.on_change: Callable[[str], None] = lambda run_id: None
 
@@ -92,22 +93,40 @@ class JobManager:
         self._started = True
         self._stopping = False
         self._wake = asyncio.Event()
+        self.owner.beat(force=True)
         self._reconcile()
+        loop = asyncio.get_running_loop()
+        self._prepare_at = loop.time() + self.prepare_delay_s
+        self._prepare_timer = loop.call_later(self.prepare_delay_s, self._wake.set)
         self._spawn_task(self._schedule(), "scheduler")
         self._wake.set()
 
     async def stop(self) -> None:
-        """Stop watching and scheduling. Trainers keep running: the next server re-attaches them."""
+        """Stop watching and scheduling. Trainers keep running: the next server re-attaches them.
+
+        What the executor prepared for a next job (an idle warm trainer) ends here.
+        """
         # The flag, not only the cancel: Python 3.11's wait_for can swallow a cancel that races with
         # the wake-up it waits for, and the scheduler would then loop on forever.
         self._stopping = True
         if self._wake is not None:
             self._wake.set()
+        if self._prepare_timer is not None:
+            self._prepare_timer.cancel()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            self.executor.close()
+        except Exception:
+            self.log.exception("dlcoach: releasing the executor's idle trainer failed")
+        try:
+            self.owner.leave()
+        except Exception:
+            self.log.exception("dlcoach: could not release this server's jobs in the store")
         self._tasks.clear()
+        self._cancelling.clear()
         self._running.clear()
         self._queue.clear()
         self._started = False
@@ -168,7 +187,9 @@ class JobManager:
             )
         if not (isinstance(spec_json, dict) and spec_json.get("name")):
             spec.name = self._numbered(spec.name)
-        run = self.store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state=QUEUED)
+        run = self.store.create_run(
+            kind="job", name=spec.name, spec=spec.to_json(), state=QUEUED, owner=self.owner.id
+        )
         self.store.append_event(run["id"], "state", state=QUEUED)
         self._queue.append(run["id"])
         self._wake.set()
@@ -192,15 +213,16 @@ class JobManager:
         if run["state"] == QUEUED:
             if run_id in self._queue:
                 self._queue.remove(run_id)
-            self.store.update_run(run_id, cancel_requested=True)
-            self._finish(run_id, CANCELLED)
-            self._wake.set()
-        elif run["state"] == RUNNING:
-            handle = self._running.get(run_id)
+            # Atomic: whichever server owns it, a job that was started meanwhile is stopped instead.
+            if self.owner.cancel_queued(run_id):
+                self.store.append_event(run_id, "state", state=CANCELLED, error=None)
+                self._wake.set()
+                return self.get_run(run_id)
+            run = self.get_run(run_id, kind="job")
+        if run["state"] == RUNNING:
             if not run["cancel_requested"]:
                 self.store.update_run(run_id, cancel_requested=True)
-                if handle is not None:
-                    self._spawn_task(self.executor.terminate(handle, self.grace_s), f"cancel-{run_id}")
+                self._stop_trainer(run)
                 self.on_change(run_id)
         else:
             raise Conflict(f"Job {run_id} already ended ({run['state']}); there is nothing to cancel.")
@@ -221,7 +243,7 @@ class JobManager:
     async def _schedule(self) -> None:
         while not self._stopping:
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.notebook_check_s)
+                await asyncio.wait_for(self._wake.wait(), timeout=min(TICK_S, self.notebook_check_s))
             except TimeoutError:
                 pass
             if self._stopping:
@@ -234,10 +256,22 @@ class JobManager:
                 except Exception as e:  # one job that cannot start must not stall the queue behind it
                     self.log.exception("dlcoach: starting job %s failed", run_id)
                     self._crashed(run_id, e)
+            self._prepare()
             try:
-                self._check_notebooks()
+                self._tick()
             except Exception:
-                self.log.exception("dlcoach: checking notebook runs failed")
+                self.log.exception("dlcoach: checking the shared run store failed")
+
+    def _prepare(self) -> None:
+        """Let the executor get ready for the job that can start next: into a free slot, or the next
+        free one when jobs wait. With every slot busy and none waiting there is nothing to prepare."""
+        if self._stopping or asyncio.get_running_loop().time() < self._prepare_at:
+            return
+        if self._queue or len(self._running) < self.max_running:
+            try:
+                self.executor.prepare(self.db_path, self.root_dir)
+            except Exception:
+                self.log.exception("dlcoach: preparing the executor for the next job failed")
 
     def _crashed(self, run_id: str, exc: Exception, what: str = "The job could not be started") -> None:
         error = {
@@ -253,14 +287,6 @@ class JobManager:
         except Exception:
             self.log.exception("dlcoach: could not mark job %s failed", run_id)
 
-    def _check_notebooks(self) -> None:
-        """A notebook run whose kernel died cannot say so itself: mark it interrupted."""
-        for run in self.store.list_runs(kind="notebook"):
-            if run["state"] == RUNNING and not _kernel_alive(run):
-                self.log.info("dlcoach: the kernel of notebook run %s is gone; interrupted", run["id"])
-                self._finish(run["id"], INTERRUPTED)
-                self.on_change(run["id"])
-
     def _pick_gpu(self, run_id: str) -> int | None:
         """The visible GPU with the fewest of our running jobs, for a job that lets us choose."""
         run = self.store.get_run(run_id)
@@ -271,6 +297,8 @@ class JobManager:
         return min(self.gpus, key=lambda i: (busy.count(i), i))
 
     def _launch(self, run_id: str) -> None:
+        if not self.owner.start(run_id):
+            return  # cancelled meanwhile, or no longer ours: never started twice
         gpu = self._pick_gpu(run_id)
         env = {"CUDA_VISIBLE_DEVICES": str(gpu)} if gpu is not None else None
         try:
@@ -286,9 +314,7 @@ class JobManager:
             return
         if gpu is not None:
             self._gpu_of[run_id] = gpu
-        self.store.update_run(
-            run_id, state=RUNNING, started=time.time(), pid=handle.pid, pid_started=handle.started
-        )
+        self.store.update_run(run_id, pid=handle.pid, pid_started=handle.started)
         self.store.append_event(run_id, "state", state=RUNNING)
         self._watch(handle)
 
@@ -309,65 +335,19 @@ class JobManager:
             self._running.pop(handle.run_id, None)
             self._gpu_of.pop(handle.run_id, None)
             run = self.store.get_run(handle.run_id)
-            if run is not None:  # deleted meanwhile only if something outside the API removed it
+            # Deleted meanwhile only if something outside the API removed it; taken over only if this
+            # server was thought gone (its adopter settles it).
+            if run is not None and run.get("owner") in (None, self.owner.id):
                 self._settle(run, exit_code, signal, handle)
         finally:
+            self._cancelling.discard(handle.run_id)
             # Whatever happened, a slot may have freed: the queue must move on.
             self._wake.set()
 
     def _settle(self, run: dict, exit_code: int | None, signal: str | None, handle: TrainerHandle) -> None:
-        fields = {"exit_code": exit_code, "signal": signal}
-        if exit_code == 0:
-            state, error = COMPLETED, None
-        elif run["cancel_requested"]:
-            state, error = CANCELLED, None
-        elif exit_code is None and signal is None:
-            # A re-attached trainer: its exit status went to the old server; judge by what it recorded.
-            if run["error"]:
-                state, error = FAILED, run["error"]
-            elif run["result"] is not None:
-                state, error = COMPLETED, None
-            else:
-                state, error = INTERRUPTED, None
-        else:
-            state, error = FAILED, run["error"] or crash_error(exit_code, signal, handle.log_path)
-        self._finish(run["id"], state, error=error, **fields)
+        state, error = ended_state(run, exit_code, signal, handle.log_path)
+        self._finish(run["id"], state, error=error, exit_code=exit_code, signal=signal)
 
     def _finish(self, run_id: str, state: str, *, error: dict | None = None, **fields) -> None:
         self.store.update_run(run_id, state=state, ended=time.time(), error=error, **fields)
         self.store.append_event(run_id, "state", state=state, error=error)
-
-    # -- recovery -------------------------------------------------------------------------------
-
-    def _reconcile(self) -> None:
-        """Adopt what a previous server left: live trainers are watched again, dead ones interrupted."""
-        for run in reversed(self.store.list_runs()):  # oldest first, so the queue keeps its order
-            if run["state"] == QUEUED and run["kind"] == "job":
-                self._queue.append(run["id"])
-            elif run["state"] == RUNNING and run["kind"] == "job":
-                handle = None
-                if run["pid"]:
-                    handle = self.executor.attach(run["id"], run["pid"], run["pid_started"])
-                if handle is not None:
-                    self.log.info("dlcoach: re-attached to job %s (pid %s)", run["id"], handle.pid)
-                    self._watch(handle)
-                else:
-                    self._finish(run["id"], CANCELLED if run["cancel_requested"] else INTERRUPTED)
-            elif run["state"] == RUNNING and run["kind"] == "notebook" and not _kernel_alive(run):
-                # The callback writes a notebook run's state; a kernel that died cannot.
-                self._finish(run["id"], INTERRUPTED)
-
-
-def _kernel_alive(run: dict) -> bool:
-    if not run["pid"]:
-        return True  # nothing to judge by; leave it as its callback left it
-    try:
-        proc = psutil.Process(run["pid"])
-        started = proc.create_time()
-    except psutil.NoSuchProcess:
-        return False
-    except psutil.AccessDenied:
-        return True
-    if run["pid_started"] is not None and abs(started - run["pid_started"]) > 1.0:
-        return False
-    return proc.status() != psutil.STATUS_ZOMBIE

@@ -102,7 +102,7 @@ FIELDS: tuple[Field, ...] = (
           "size, kept between 32 and 224.",
           minimum=16, maximum=1024, nullable=True),
     Field("lr", "number", None, "Learning rate",
-          "How big each update step is. Empty means automatic: 0.002 for fine-tuning, 0.01 from "
+          "How big each update step is. Empty means automatic: 0.002 for fine-tuning, 0.003 from "
           "scratch with one-cycle, 0.001 for a plain fit.",
           minimum=0, maximum=10, exclusive_minimum=True, nullable=True),
     Field("recipe", "string", "auto", "Recipe",

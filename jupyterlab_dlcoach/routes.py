@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 import tornado
 from jupyter_server.auth.decorator import authorized
 
-from . import datasets, samples
+from . import datasets, estimate, sample_paths, samples, weights
 from .base import CoachHandler
-from .errors import BadInput, Forbidden, NotFound
+from .errors import BadInput, NotFound
 from .models import JobSpec, job_schema
 from .stream import StreamHandler, parse_after
-from .system import system_info
+from .system import nvml_gpus, system_info
 
 NAMESPACE = "jupyterlab-dlcoach"
 # Run ids are 12 hex digits (see store.create_run); anything else is not a run and gets the router's 404.
@@ -35,7 +35,7 @@ class SystemHandler(ServiceHandler):
     @tornado.web.authenticated
     @authorized
     def get(self):
-        self.write_json(system_info())
+        self.write_json({**system_info(), "store": self.coach.store_status})
 
 
 class DatasetsHandler(ServiceHandler):
@@ -77,71 +77,14 @@ class SamplesHandler(ServiceHandler):
     @authorized
     async def post(self):
         body = self.json_body()
-        options = sample_options(body)
+        options = sample_paths.sample_options(body)
         root = self.coach.root_dir
-        dest = sample_destination(root, options.pop("path"))
-        await asyncio.to_thread(samples.write_sample, dest, **options)
+        dest, new_top = sample_paths.sample_destination(root, options.pop("path"))
+        await asyncio.to_thread(sample_paths.write_or_undo, dest, new_top, **options)
         # Inspect the folder just written, named as the server resolved it.
         rel = dest.relative_to(Path(root).resolve()).as_posix()
         inspection = await asyncio.to_thread(datasets.inspect, root, rel)
         self.write_json(inspection, status=201)
-
-
-def sample_options(body: dict) -> dict:
-    """Check the types of a samples request; ``write_sample`` checks the ranges."""
-    hints = {
-        "name": "one of " + ", ".join(samples.SAMPLES),
-        "path": 'a new folder under the folder JupyterLab was started in, e.g. "digits"',
-    }
-    for key, hint in hints.items():
-        if not isinstance(body.get(key), str) or not body[key]:
-            raise BadInput(f"'{key}' is required: {hint}.", field=key)
-    allowed = {"name", "path", "per_class", "image_size", "seed"}
-    for key, value in body.items():
-        if key not in allowed:
-            raise BadInput(f"Unknown field '{key}'; allowed are {', '.join(sorted(allowed))}.", field=key)
-        whole = isinstance(value, int) and not isinstance(value, bool)
-        if key in ("per_class", "image_size", "seed") and not (whole and 0 <= value < 2**32):
-            raise BadInput(f"'{key}' must be a whole number from 0 to 4294967295.", field=key)
-    return dict(body)
-
-
-def sample_destination(root: str, rel: str) -> Path:
-    """Where a sample may be written: inside the root, through no hidden folder or outward symlink.
-
-    The same rules as ``datasets.resolve`` (403 for absolute, ``..`` and hidden parts; 400 for a
-    backslash or a NUL). The folder (and folders above it) may not exist yet: the nearest existing
-    ancestor is confined by ``datasets.resolve``, and the new names below it are plain visible names.
-    """
-    if "\x00" in rel or "\\" in rel:
-        raise BadInput(
-            f"'path' must be a folder path with '/' between folders, e.g. \"data/shapes\" (got {rel!r}).",
-            field="path",
-        )
-    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).drive:
-        raise Forbidden(
-            f"'path' must be relative to the server root, not absolute (got {rel!r}).", field="path"
-        )
-    parts = tuple(p for p in rel.split("/") if p not in ("", "."))
-    if not parts:
-        raise BadInput(
-            f"'path' must name a folder relative to the server root, e.g. \"shapes\" (got {rel!r}).",
-            field="path",
-        )
-    if ".." in parts:
-        raise Forbidden(f"'path' may not use '..' to leave the server root (got {rel!r}).", field="path")
-    if any(p.startswith(".") for p in parts):
-        raise Forbidden(f"'path' may not go through hidden files or folders (got {rel!r}).", field="path")
-    base = Path(root).resolve()
-    try:
-        for depth in range(len(parts), -1, -1):
-            here = base.joinpath(*parts[:depth])
-            if depth == 0 or here.exists() or here.is_symlink():
-                break
-    except (OSError, ValueError) as e:  # a name too long for the file system
-        raise BadInput(f"'path' cannot be used: {getattr(e, 'strerror', None) or e}.", field="path") from e
-    existing = datasets.resolve(root, "/".join(parts[:depth])) if depth else base
-    return existing.joinpath(*parts[depth:])
 
 
 class JobsHandler(ServiceHandler):
@@ -275,5 +218,55 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/runs/{RUN_ID}", RunHandler),
         (rf"/{ns}/runs/{RUN_ID}/events", RunEventsHandler),
         (rf"/{ns}/stream", StreamHandler),
+        (rf"/{ns}/weights", WeightsHandler),
+        (rf"/{ns}/jobs/estimate", EstimateHandler),
         (rf"/{ns}/(?P<rest>.*)", UnknownRouteHandler),
     ]
+
+
+class WeightsHandler(ServiceHandler):
+    """Pretrained weights: what the torch hub cache holds, and downloads into it."""
+
+    def _state(self) -> dict:
+        return {
+            "hub_dir": str(weights.hub_checkpoints_dir()),
+            "weights": weights.cache_listing(),
+            "downloads": self.coach.weights.list(),
+        }
+
+    @tornado.web.authenticated
+    @authorized
+    def get(self):
+        self.write_json(self._state())
+
+    @tornado.web.authenticated
+    @authorized
+    def post(self):
+        body = self.json_body()
+        for key in body:
+            if key != "arch":
+                raise BadInput(
+                    f"Unknown field '{key}'; send only 'arch', e.g. {{\"arch\": \"resnet18\"}}.", field=key
+                )
+        if "arch" not in body:
+            raise BadInput(
+                "'arch' is required: the architecture whose pretrained weights to get, e.g. \"resnet18\".",
+                field="arch",
+            )
+        download, started = self.coach.weights.start(body["arch"])
+        self.write_json({**self._state(), "download": download}, status=202 if started else 200)
+
+
+class EstimateHandler(ServiceHandler):
+    """How long a job would take, before it is submitted."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self):
+        spec = JobSpec.from_json(self.json_body())
+        coach = self.coach
+        # Listing and opening the data set's images and reading earlier runs touch the disk.
+        answer = await asyncio.to_thread(
+            lambda: estimate.estimate_job(spec, root=coach.root_dir, store=coach.store, gpus=nvml_gpus())
+        )
+        self.write_json(answer)

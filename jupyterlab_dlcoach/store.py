@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .errors import NotFound
 
-SCHEMA_VERSION = 1
+# 2: runs.owner and the owners table (which server runs a job; see ownership.py).
+SCHEMA_VERSION = 2
 
 _RUN_COLUMNS = (
     "id",
@@ -38,6 +39,7 @@ _RUN_COLUMNS = (
     "exit_code",
     "signal",
     "cancel_requested",
+    "owner",
 )
 _JSON_COLUMNS = frozenset({"spec", "progress", "error", "result"})
 _EVENT_KEYS = frozenset({"seq", "run_id", "type", "time"})
@@ -61,7 +63,15 @@ CREATE TABLE IF NOT EXISTS runs (
     pid_started REAL,
     exit_code INTEGER,
     signal TEXT,
-    cancel_requested INTEGER NOT NULL DEFAULT 0
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    owner TEXT
+);
+CREATE TABLE IF NOT EXISTS owners (
+    id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    root TEXT NOT NULL,
+    heartbeat REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -105,8 +115,9 @@ def _dumps(value) -> str:
 class RunStore:
     """Thread-safe (one connection per thread) and process-safe (SQLite locking) access to runs."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, busy_timeout: float = 10.0):
         self.path = Path(path)
+        self._busy_timeout = busy_timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
@@ -117,7 +128,13 @@ class RunStore:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            if conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
+            # A store made by an earlier version gains the new column; its runs have no owner yet.
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
+            if "owner" not in columns:
+                conn.execute("ALTER TABLE runs ADD COLUMN owner TEXT")
+            version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+            if version is None or version < SCHEMA_VERSION:
+                conn.execute("DELETE FROM schema_version")
                 conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
 
     # -- connections -------------------------------------------------------------------------
@@ -126,9 +143,11 @@ class RunStore:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             # Autocommit mode: transactions are opened explicitly by _write.
-            conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+            )
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             self._local.conn = conn
@@ -180,13 +199,15 @@ class RunStore:
         device: str | None = None,
         pid: int | None = None,
         pid_started: float | None = None,
+        run_id: str | None = None,
+        owner: str | None = None,
     ) -> dict:
-        run_id = uuid.uuid4().hex[:12]
+        run_id = run_id or uuid.uuid4().hex[:12]
         conn = self._conn()
         with self._write(conn):
             conn.execute(
-                "INSERT INTO runs (id, kind, name, spec, state, created, device, pid, pid_started) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO runs (id, kind, name, spec, state, created, device, pid, pid_started, owner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     kind,
@@ -197,6 +218,7 @@ class RunStore:
                     device,
                     pid,
                     pid_started,
+                    owner,
                 ),
             )
         return self.get_run(run_id)

@@ -1,4 +1,5 @@
-"""What the coach will train on: GPUs (read through NVML, never through torch) and library versions.
+"""What the coach will train on: GPUs (read through NVML, never through torch), library versions and
+the pretrained weights in the torch hub cache.
 
 The server must not import torch, so the GPUs are read with NVIDIA's NVML bindings (``pynvml`` from
 the ``nvidia-ml-py`` package). A machine with no NVIDIA driver is the normal CPU case, not an error.
@@ -10,6 +11,8 @@ import os
 import platform
 from dataclasses import asdict, dataclass
 from importlib import metadata
+
+from . import weights
 
 VERSIONED_PACKAGES = ("torch", "torchvision", "fastai", "jupyterlab", "jupyter_server", "jupyterlab_dlcoach")
 
@@ -85,4 +88,9 @@ def system_info(gpu_probe=nvml_gpus) -> dict:
         "gpus": [asdict(g) for g in gpus],
         "cpu_count": os.cpu_count() or 1,
         "versions": package_versions(),
+        "hub_dir": str(weights.hub_checkpoints_dir()),
+        "weights": [
+            {key: entry[key] for key in ("arch", "cached", "size_mb", "download_mb")}
+            for entry in weights.cache_listing()
+        ],
     }

@@ -8,8 +8,8 @@ source .venv/bin/activate
 
 WORKDIR=${DLCOACH_WORKDIR:-$PWD/demo}
 mkdir -p "$WORKDIR"
-if [ ! -d "$WORKDIR/shapes" ]; then
-  python -m jupyterlab_dlcoach.samples "$WORKDIR/shapes"
+if [ ! -d "$WORKDIR/digits" ]; then
+  python -m jupyterlab_dlcoach.samples "$WORKDIR/digits"
 fi
 
 args=(--notebook-dir="$WORKDIR")

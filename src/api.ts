@@ -7,6 +7,19 @@ import { DLCoach } from './models';
 export const API_NAMESPACE = 'jupyterlab-dlcoach';
 
 /**
+ * A refused request: the server's `message`, and the spec `field` it is about when it names one, so
+ * the form can say which of its fields to fix in its own words.
+ */
+export class CoachRequestError extends ServerConnection.ResponseError {
+  constructor(response: Response, message: string, field: string | null) {
+    super(response, message);
+    this.field = field;
+  }
+
+  readonly field: string | null;
+}
+
+/**
  * Call the coach's REST API. Errors carry the server's `message`, which names the field and the fix.
  */
 export async function requestAPI<T>(
@@ -31,8 +44,11 @@ export async function requestAPI<T>(
     }
   }
   if (!response.ok) {
-    const message = (data as DLCoach.IErrorBody)?.message ?? String(data);
-    throw new ServerConnection.ResponseError(response, message);
+    const body = (
+      typeof data === 'object' ? data : null
+    ) as Partial<DLCoach.IErrorBody> | null;
+    const message = body?.message ?? String(data);
+    throw new CoachRequestError(response, message, body?.field ?? null);
   }
   return data as T;
 }
@@ -45,12 +61,56 @@ export class CoachAPI {
     return requestAPI<DLCoach.ISystemInfo>('system', this.serverSettings);
   }
 
-  inspect(path: string): Promise<DLCoach.IInspection> {
-    const query = URLExt.objectToQueryString({ path });
+  /** The torch hub cache and this server's weights downloads. */
+  weights(): Promise<DLCoach.IWeightsState> {
+    return requestAPI<DLCoach.IWeightsState>('weights', this.serverSettings);
+  }
+
+  /** Start downloading an architecture's pretrained weights (or find it cached or on its way). */
+  getWeights(arch: string): Promise<DLCoach.IWeightsStarted> {
+    return requestAPI<DLCoach.IWeightsStarted>('weights', this.serverSettings, {
+      method: 'POST',
+      body: JSON.stringify({ arch })
+    });
+  }
+
+  /** Inspect a folder; `labels` says where the labels come from (folder names when omitted). */
+  inspect(
+    path: string,
+    labels?: DLCoach.Labels,
+    init: RequestInit = {}
+  ): Promise<DLCoach.IInspection> {
+    const query = URLExt.objectToQueryString(
+      labels && labels.from !== 'folder'
+        ? { path, labels: JSON.stringify(labels) }
+        : { path }
+    );
     return requestAPI<DLCoach.IInspection>(
       `datasets${query}`,
-      this.serverSettings
+      this.serverSettings,
+      init
     );
+  }
+
+  /** The job spec's JSON Schema: the form's fields, defaults, limits and choices. */
+  jobSchema(): Promise<DLCoach.IJobSchema> {
+    return requestAPI<DLCoach.IJobSchema>('jobs/schema', this.serverSettings);
+  }
+
+  samples(): Promise<DLCoach.ISamples> {
+    return requestAPI<DLCoach.ISamples>('samples', this.serverSettings);
+  }
+
+  /** How long a spec would take here, before anything is queued. */
+  estimate(
+    spec: DLCoach.IJobSpec,
+    init: RequestInit = {}
+  ): Promise<DLCoach.IEstimate> {
+    return requestAPI<DLCoach.IEstimate>('jobs/estimate', this.serverSettings, {
+      ...init,
+      method: 'POST',
+      body: JSON.stringify(spec)
+    });
   }
 
   writeSample(name: string, path: string): Promise<DLCoach.IInspection> {
@@ -87,8 +147,13 @@ export class CoachAPI {
     return reply.events;
   }
 
-  /** The URL of the push channel (a websocket) for all runs. */
-  streamUrl(): string {
-    return URLExt.join(this.serverSettings.wsUrl, API_NAMESPACE, 'stream');
+  /**
+   * The URL of the push channel (a websocket): all runs, or one run's events after a seq (resumable).
+   */
+  streamUrl(run?: { id: string; after: number }): string {
+    const url = URLExt.join(this.serverSettings.wsUrl, API_NAMESPACE, 'stream');
+    return run
+      ? url + URLExt.objectToQueryString({ run: run.id, after: run.after })
+      : url;
   }
 }

@@ -15,12 +15,121 @@ export namespace DLCoach {
     gpus: IGpu[];
     cpu_count: number;
     versions: { [name: string]: string | null };
+    /** The torch hub checkpoints folder, where pretrained weights are looked for. */
+    hub_dir: string;
+    weights: IWeightsEntry[];
+    /** The run store the server uses, and what was wrong with it at start (null when nothing). */
+    store?: IStoreStatus;
+  }
+
+  /** A damaged store found at start: moved aside and replaced (`jupyterlab_dlcoach/store_health.py`). */
+  export interface IStoreProblem {
+    message: string;
+    advice: string;
+    moved_to: string | null;
+  }
+
+  export interface IStoreStatus {
+    path: string;
+    problem: IStoreProblem | null;
+  }
+
+  /** One architecture's pretrained weights in the torch hub cache (`jupyterlab_dlcoach/weights.py`). */
+  export interface IWeightsEntry {
+    arch: string;
+    cached: boolean;
+    /** The cached file's size in MiB, or null when it is not cached. */
+    size_mb: number | null;
+    /** About how much a download is, in MiB. */
+    download_mb: number;
+    /** The file's name (in `GET weights` only). */
+    file?: string;
+  }
+
+  export type WeightsDownloadState = 'running' | 'done' | 'failed';
+
+  /** A download of pretrained weights (`GET weights`, `POST weights`). */
+  export interface IWeightsDownload {
+    id: string;
+    arch: string;
+    state: WeightsDownloadState;
+    bytes_done: number;
+    bytes_total: number | null;
+    error: { message: string; advice: string } | null;
+    started: number;
+    ended: number | null;
+    url: string;
+    file: string;
+  }
+
+  /** `GET weights`: the cache and the downloads of this server, newest first. */
+  export interface IWeightsState {
+    hub_dir: string;
+    weights: IWeightsEntry[];
+    downloads: IWeightsDownload[];
+  }
+
+  /** `POST weights`: the same, and the download asked for (new, on its way, or already done). */
+  export interface IWeightsStarted extends IWeightsState {
+    download: IWeightsDownload;
+  }
+
+  /** `POST jobs/estimate`: how long a job would take, before it is submitted. */
+  export interface IEstimate {
+    /** null when there is nothing to measure from (a first run on a GPU) or training cannot start. */
+    seconds: number | null;
+    /** e.g. "about 40 s on this CPU". */
+    text: string;
+    /** e.g. "from 3 earlier runs on this machine". */
+    basis: string;
+    notes: string[];
   }
 
   export interface IErrorBody {
     message: string;
+    /** The spec field the message is about, e.g. "lr" or "labels.pattern". */
     field?: string;
   }
+
+  /** One property of `GET jobs/schema` (a JSON Schema, draft 2020-12). */
+  export interface IFieldSchema {
+    type?: string | string[];
+    default?: unknown;
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    exclusiveMaximum?: number;
+    maxLength?: number;
+    enum?: unknown[];
+    title?: string;
+    description?: string;
+    'x-advanced'?: boolean;
+  }
+
+  /** `GET jobs/schema`: the job spec's fields, defaults, limits and choices. */
+  export interface IJobSchema {
+    type: 'object';
+    required?: string[];
+    properties: { [name: string]: IFieldSchema };
+  }
+
+  /** One built-in sample of `GET samples`. */
+  export interface ISample {
+    name: string;
+    title: string;
+    description: string;
+    classes: string[];
+    images: number;
+    /** Job spec fields suggested for this sample, e.g. `{"epochs": 24, "recipe": "fit"}`. */
+    settings: { [field: string]: unknown };
+  }
+
+  export interface ISamples {
+    default: string;
+    samples: ISample[];
+  }
+
+  export type Recipe = 'auto' | 'fine_tune' | 'fit_one_cycle' | 'fit';
 
   /** `labels` of a job spec: where each image's label comes from. */
   export type Labels =
@@ -33,12 +142,17 @@ export namespace DLCoach {
     dataset: string;
     labels?: Labels;
     arch?: string;
-    pretrained?: boolean;
+    /** null: pretrained when this architecture's weights are cached (the server decides). */
+    pretrained?: boolean | null;
+    recipe?: Recipe;
     epochs?: number;
     freeze_epochs?: number;
+    /** null: automatic, chosen for the recipe. */
     lr?: number | null;
-    batch_size?: number;
-    image_size?: number;
+    /** null: automatic, so that an epoch has enough batches to draw a curve. */
+    batch_size?: number | null;
+    /** null: automatic, the data set's typical image side. */
+    image_size?: number | null;
     valid_pct?: number;
     seed?: number;
     device?: string;
@@ -132,13 +246,32 @@ export namespace DLCoach {
     suggested_epochs?: number;
   }
 
+  /** What the trainer actually used, once automatic choices were made (also in `result.settings`). */
+  export interface ITrainSettings {
+    recipe: Exclude<Recipe, 'auto'>;
+    lr: number;
+    batch_size: number;
+    image_size: number;
+    pretrained: boolean;
+    epochs: number;
+    freeze_epochs: number;
+    n_train: number;
+    n_valid: number;
+    n_classes: number;
+  }
+
+  export interface ISettingsEvent extends IEventBase, ITrainSettings {
+    type: 'settings';
+  }
+
   export interface IStateEvent extends IEventBase {
     type: 'state';
     state: RunState;
     error?: IRunError | null;
   }
 
-  export type IEvent = IBatchEvent | IEpochEvent | IWarningEvent | IStateEvent;
+  export type IEvent =
+    IBatchEvent | IEpochEvent | IWarningEvent | ISettingsEvent | IStateEvent;
 
   export interface IInspection {
     path: string;
@@ -149,6 +282,7 @@ export namespace DLCoach {
       kind: string;
       message: string;
       advice: string;
+      /** "error" blocks training; "warning" does not (e.g. a few unreadable images). */
       severity?: string;
     }[];
   }

@@ -31,6 +31,7 @@ export namespace CommandIDs {
   export const openGlossaryTerm = 'dlcoach:open-glossary-term';
   export const toggleAllShortcuts = 'dlcoach:toggle-all-shortcuts';
   export const resetShortcutProgress = 'dlcoach:reset-shortcut-progress';
+  export const openRun = 'dlcoach:open-run';
 }
 
 /**
@@ -47,9 +48,29 @@ export interface IGlossary {
    * @returns whether the term exists.
    */
   open(term: string): Promise<boolean>;
+
+  /**
+   * The numbers of the run on screen, which the epoch, loss, metric, validation set, training set
+   * and overfitting cards then quote; null when no run is shown.
+   */
+  setRunNumbers(numbers: IGlossary.IRunNumbers | null): void;
 }
 
 export namespace IGlossary {
+  /** One run's own numbers, as the glossary quotes them (null: not known yet). */
+  export interface IRunNumbers {
+    runName: string;
+    epochs: number | null;
+    frozenEpochs: number;
+    nTrain: number | null;
+    nValid: number | null;
+    /** The last epoch's error rate, 0..1. */
+    errorRate: number | null;
+    validLoss: number | null;
+    /** The epoch (1-based) where the coach saw overfitting begin. */
+    overfitEpoch: number | null;
+  }
+
   export interface ITerm {
     /** Stable id, e.g. 'validation-set'. */
     id: string;

@@ -1,2 +1,3 @@
 import './base.css';
 import './training.css';
+import './runview.css';

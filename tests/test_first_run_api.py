@@ -31,7 +31,7 @@ async def test_the_default_sample_learns_with_the_defaults(coach, jp_root_dir, m
     settings = next(e for e in events if e["type"] == "settings")
     assert settings["recipe"] == "fit_one_cycle"
     assert settings["pretrained"] is False
-    assert (settings["image_size"], settings["batch_size"], settings["lr"]) == (32, 64, 0.01)
+    assert (settings["image_size"], settings["batch_size"], settings["lr"]) == (32, 64, 0.003)
     assert (settings["n_train"], settings["n_valid"], settings["n_classes"]) == (1438, 359, 10)
     # Guessing gets 90 % wrong on ten classes; the defaults must get to a few percent.
     assert done["result"]["error_rate"] <= 0.05, done["result"]

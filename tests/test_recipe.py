@@ -10,7 +10,7 @@ def test_auto_recipe_fine_tunes_only_what_was_pretrained():
     assert recipe.resolve_recipe("auto", False) == "fit_one_cycle"
     assert recipe.resolve_recipe("fit", True) == "fit"
     assert recipe.resolve_lr(None, "fine_tune") == 2e-3
-    assert recipe.resolve_lr(None, "fit_one_cycle") == 1e-2
+    assert recipe.resolve_lr(None, "fit_one_cycle") == 3e-3
     assert recipe.resolve_lr(0.5, "fit") == 0.5
 
 

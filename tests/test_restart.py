@@ -279,3 +279,31 @@ async def test_each_running_job_gets_its_own_gpu(tmp_path, jp_root_dir):
     finally:
         await manager.stop()
         store.close()
+
+
+async def test_a_job_that_ended_while_no_server_watched_is_settled_from_its_record(tmp_path, jp_root_dir):
+    store = RunStore(tmp_path / "runs.sqlite")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    result = {"error_rate": 0.25, "valid_loss": 0.7, "epochs": 2, "seconds": 3.1}
+    error = {"kind": "nan_loss", "message": "The loss became NaN.", "advice": "Lower the learning rate."}
+    runs = {}
+    for name, fields in (("finished", {"result": result}), ("failed", {"error": error}), ("died", {})):
+        run = store.create_run(kind="job", name=name, spec={}, state="running", pid=gone.pid, pid_started=1.0)
+        store.update_run(run["id"], **fields)
+        runs[name] = run["id"]
+
+    manager = JobManager(store, LocalProcessExecutor(), db_path=str(store.path), root_dir=str(jp_root_dir))
+    manager.start()
+    try:
+        finished = store.get_run(runs["finished"])
+        assert finished["state"] == "completed"
+        assert finished["result"] == result
+        assert store.events(runs["finished"])[-1]["state"] == "completed"
+        failed = store.get_run(runs["failed"])
+        assert failed["state"] == "failed"
+        assert failed["error"] == error
+        assert store.get_run(runs["died"])["state"] == "interrupted"
+    finally:
+        await manager.stop()
+        store.close()

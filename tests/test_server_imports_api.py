@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
@@ -94,6 +95,20 @@ async def wait_ready(base, proc, timeout=60):
     raise AssertionError("the server did not start")
 
 
+async def warm_trainers(proc, timeout=60) -> list[psutil.Process]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [
+            child
+            for child in psutil.Process(proc.pid).children()
+            if "jupyterlab_dlcoach.trainer.warm" in " ".join(child.cmdline())
+        ]
+        if found:
+            return found
+        await asyncio.sleep(0.1)
+    raise AssertionError("no warm trainer was started")
+
+
 async def test_the_server_never_imports_torch_or_fastai(server):
     base, proc, modules_out = server
     await wait_ready(base, proc)
@@ -120,12 +135,17 @@ async def test_the_server_never_imports_torch_or_fastai(server):
             break
         await asyncio.sleep(0.1)
     await call(base, "DELETE", f"{ns}/jobs/{job['id']}", expect=204)
+    # The warm trainer (started a few seconds after the server) imports torch in its own process.
+    warm = await warm_trainers(proc)
 
     await call(base, "POST", "api/shutdown")
     proc.wait(timeout=30)
     stderr = proc.stderr.read()
+    # Shutting down ends the idle warm trainer: nothing is left behind.
+    assert [p.pid for p in warm if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
     modules = json.loads(modules_out.read_text())
     assert "jupyterlab_dlcoach.routes" in modules
+    assert "jupyterlab_dlcoach.warm_pool" in modules
     heavy = [m for m in modules if m.split(".")[0] in HEAVY]
     assert heavy == [], f"the server imported {heavy[:5]}"
     warnings = [line for line in stderr.splitlines() if "registered for" in line and ns in line]

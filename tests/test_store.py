@@ -64,7 +64,7 @@ def test_events_seq_tail_and_reopen(tmp_path):
     assert [e["seq"] for e in again.events(r1)] == [1, 2, 3]
     assert again.events(r2)[0]["metrics"] == {"error_rate": 0.5}
     version = sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchall()
-    assert version == [(1,)]
+    assert version == [(2,)]
 
 
 def _writer(path, run_id, n):

@@ -1,6 +1,6 @@
 import json
 
-from jupyterlab_dlcoach import system
+from jupyterlab_dlcoach import system, weights
 
 
 async def test_system_route_reports_device_and_versions(jp_fetch):
@@ -33,3 +33,17 @@ def test_cuda_visible_devices_hides_gpus(monkeypatch):
     assert system._visible([0, 1]) == [1]
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
     assert system._visible([0, 1]) == []
+
+
+def test_the_cached_weights_are_listed(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "th"))
+    folder = weights.hub_checkpoints_dir()
+    folder.mkdir(parents=True)
+    (folder / weights.weights_filename("resnet34")).write_bytes(b"\0" * 3 * 2**20)
+    info = system.system_info(gpu_probe=list)
+    assert info["hub_dir"] == str(tmp_path / "th" / "hub" / "checkpoints")
+    listed = {w["arch"]: w for w in info["weights"]}
+    assert list(listed) == list(weights.ARCHS)
+    assert listed["resnet34"] == {"arch": "resnet34", "cached": True, "size_mb": 3.0, "download_mb": 83.2}
+    assert listed["resnet18"]["cached"] is False
+    assert listed["resnet18"]["size_mb"] is None

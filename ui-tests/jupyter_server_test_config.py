@@ -17,3 +17,7 @@ c.ServerApp.port = int(os.environ.get("GALATA_PORT", "8888"))
 c.ServerApp.allow_root = True
 # Each test run gets its own run store, so results never leak between runs.
 c.DLCoachApp.db_path = str(Path(tempfile.mkdtemp(prefix="dlcoach-galata-")) / "runs.sqlite")
+# Pretrained weights: a torch hub folder of the test run's own, and downloads that can reach nothing but
+# a closed port on this machine (the System section's "Get pretrained weights" then fails as offline).
+os.environ["TORCH_HOME"] = tempfile.mkdtemp(prefix="dlcoach-galata-torch-")
+c.DLCoachApp.weights_base_url = "http://127.0.0.1:9/models/"

@@ -181,7 +181,7 @@ def resolve_settings(spec: JobSpec, items: list) -> dict:
         "freeze_epochs": spec.freeze_epochs if chosen == "fine_tune" else 0,
         "lr": recipe.resolve_lr(spec.lr, chosen),
         "batch_size": bs,
-        "image_size": recipe.image_size_for(_image_sides(items), spec.image_size),
+        "image_size": recipe.image_size_for(recipe.image_sides([p for p, _ in items]), spec.image_size),
         "n_train": n - n_valid,
         "n_valid": n_valid,
         "n_classes": len({label for _, label in items}),
@@ -191,21 +191,6 @@ def resolve_settings(spec: JobSpec, items: list) -> dict:
     if note:
         settings["batch_size_note"] = note
     return settings
-
-
-def _image_sides(items: list, sample: int = 25) -> list[int]:
-    """The larger side of a spread of the images (opening only their headers)."""
-    from PIL import Image
-
-    step = max(1, len(items) // sample)
-    sides = []
-    for path, _ in items[::step][:sample]:
-        try:
-            with Image.open(path) as img:
-                sides.append(max(img.size))
-        except OSError:
-            continue  # inspection already reported unreadable images
-    return sides
 
 
 def fit(learn, settings: dict, coach) -> None:
@@ -228,6 +213,14 @@ def resolve_folder(root: Path, spec: JobSpec) -> Path:
 def main(argv=None) -> int:
     args = parse_args(argv)
     store = RunStore(args.db)
+    try:
+        return _main(args, store)
+    finally:
+        # Everything is committed already (autocommit); closing leaves nothing for interpreter exit.
+        store.close()
+
+
+def _main(args: argparse.Namespace, store: RunStore) -> int:
     root = Path(args.root)
     by_hand = args.run is None
     if by_hand:
@@ -290,4 +283,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .quick_exit import run_then_exit
+
+    run_then_exit(main)

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import torch
-import torchvision
 
+from .. import weights
 from ..models import JobSpec
 from . import TrainerError
 
@@ -50,9 +50,11 @@ def pick_device(spec: JobSpec) -> torch.device:
 
 
 def weights_file(arch: str) -> Path:
-    """Where torchvision keeps the default pretrained weights of `arch` in the torch hub cache."""
-    url = torchvision.models.get_model_weights(arch).DEFAULT.url
-    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(url)
+    """Where torchvision keeps the default pretrained weights of `arch` in the torch hub cache.
+
+    The server's copy of that answer (``weights.py``) is the one used, so that what the System section
+    calls cached is exactly what a job finds; tests/test_weights_torch.py holds it to torchvision's."""
+    return weights.weights_path(arch)
 
 
 def check_weights(spec: JobSpec) -> None:

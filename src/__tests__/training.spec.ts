@@ -2,7 +2,7 @@ import { Signal } from '@lumino/signaling';
 
 import { CoachAPI } from '../api';
 import { DLCoach } from '../models';
-import { chartData, formatEta, fractionDone } from '../training/chartData';
+import { formatEta, fractionDone } from '../training/progress';
 import { StreamConnection } from '../training/connection';
 import { RunsModel } from '../training/runs';
 
@@ -27,86 +27,6 @@ function batch(
     lr: 0.001
   } as DLCoach.IBatchEvent;
 }
-
-function epoch(
-  seq: number,
-  n: number,
-  train: number,
-  valid: number,
-  error: number,
-  phase: DLCoach.Phase = 'frozen'
-) {
-  return {
-    seq,
-    run_id: RUN,
-    time: seq,
-    type: 'epoch',
-    phase,
-    epoch: n,
-    train_loss: train,
-    valid_loss: valid,
-    metrics: { error_rate: error },
-    seconds: 1
-  } as DLCoach.IEpochEvent;
-}
-
-function warning(seq: number, n: number, kind: string) {
-  return {
-    seq,
-    run_id: RUN,
-    time: seq,
-    type: 'warning',
-    kind,
-    epoch: n,
-    message: 'm',
-    advice: 'a',
-    terms: []
-  } as DLCoach.IWarningEvent;
-}
-
-describe('chartData', () => {
-  it('places batches inside their epoch and epoch numbers at its end', () => {
-    const data = chartData([
-      batch(1, 0, 2.0),
-      batch(2, 0, 1.5),
-      epoch(3, 0, 1.5, 1.2, 0.5),
-      batch(4, 1, 1.0, 'unfrozen'),
-      batch(5, 1, 0.8, 'unfrozen'),
-      epoch(6, 1, 0.8, 1.4, 0.4, 'unfrozen'),
-      warning(7, 1, 'overfitting')
-    ]);
-    expect(data.x).toEqual([0.5, 1, 1.5, 2]);
-    expect(data.smoothLoss).toEqual([2.0, 1.5, 1.0, 0.8]);
-    expect(data.trainLoss).toEqual([null, 1.5, null, 0.8]);
-    expect(data.validLoss).toEqual([null, 1.2, null, 1.4]);
-    expect(data.errorRate).toEqual([null, 0.5, null, 0.4]);
-    expect(data.unfreezeAt).toBe(1);
-    expect(data.overfitAt).toBe(2);
-    expect(data.epochs).toBe(2);
-  });
-
-  it('spreads the batches of the epoch in progress over its expected length', () => {
-    const data = chartData([batch(1, 0, 2.0), batch(2, 0, 1.8)], 4);
-    expect(data.x).toEqual([0.25, 0.5]);
-    expect(data.unfreezeAt).toBeNull();
-    expect(data.overfitAt).toBeNull();
-  });
-
-  it('drops values that cannot be drawn', () => {
-    const data = chartData([epoch(1, 0, NaN, Infinity, 0.5)]);
-    expect(data.trainLoss).toEqual([null]);
-    expect(data.validLoss).toEqual([null]);
-    expect(data.errorRate).toEqual([0.5]);
-  });
-
-  it('keeps the first overfitting warning only, and ignores other kinds', () => {
-    const data = chartData([
-      warning(1, 0, 'valid_loss_rising'),
-      warning(2, 2, 'overfitting')
-    ]);
-    expect(data.overfitAt).toBe(3);
-  });
-});
 
 describe('formatEta and fractionDone', () => {
   it('formats seconds for a learner', () => {
@@ -218,22 +138,5 @@ describe('RunsModel', () => {
     model.handle({ type: 'deleted', run_id: RUN });
     expect(model.runs).toEqual([]);
     expect(model.selected).toBeNull();
-  });
-});
-
-describe('chartData after an out-of-memory retry', () => {
-  it('draws only the attempt that followed the retry', () => {
-    const retry = { ...warning(4, 0, 'cuda_oom_retry'), epoch: null };
-    const data = chartData([
-      batch(1, 0, 2.0),
-      epoch(2, 0, 2.0, 1.9, 0.6),
-      batch(3, 1, 1.5, 'unfrozen'),
-      retry,
-      batch(5, 0, 2.1),
-      epoch(6, 0, 2.1, 2.0, 0.7)
-    ]);
-    expect(data.x).toEqual([1]);
-    expect(data.validLoss).toEqual([2.0]);
-    expect(data.unfreezeAt).toBeNull();
   });
 });

@@ -63,7 +63,6 @@ describe('the warnings list', () => {
       'error',
       'warning'
     ]);
-    expect(items[0].classList).toContain('jp-DLCoach-severity-info');
     expect(
       items.map(li =>
         li.querySelector('.jp-DLCoach-warningIcon')!.getAttribute('aria-label')

@@ -50,6 +50,19 @@ export class GlossaryModel extends VDomModel {
     return term;
   }
 
+  /** The numbers of the run on screen, quoted on the cards they concern; null when none. */
+  get runNumbers(): IGlossary.IRunNumbers | null {
+    return this._runNumbers;
+  }
+  set runNumbers(value: IGlossary.IRunNumbers | null) {
+    if (JSON.stringify(value) === JSON.stringify(this._runNumbers)) {
+      return;
+    }
+    this._runNumbers = value;
+    this.stateChanged.emit();
+  }
+
+  private _runNumbers: IGlossary.IRunNumbers | null = null;
   private _query = '';
   private _highlighted: string | null = null;
   private _serial = 0;

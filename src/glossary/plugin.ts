@@ -51,6 +51,9 @@ export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
         }
         panel.revealSection(section);
         return true;
+      },
+      setRunNumbers: numbers => {
+        model.runNumbers = numbers;
       }
     };
 

@@ -5,6 +5,7 @@ import * as React from 'react';
 
 import { IGlossary } from '../tokens';
 import { GlossaryModel } from './model';
+import { runNumbersText } from './runNumbers';
 import { mlVsDl } from './terms';
 import { TermLink } from './termLink';
 
@@ -16,8 +17,12 @@ function TermCard(props: {
   highlightSerial: number;
   commands: CommandRegistry;
   trans: TranslationBundle;
+  runNumbers: IGlossary.IRunNumbers | null;
 }): React.ReactElement {
   const { term, trans } = props;
+  const inRun = props.runNumbers
+    ? runNumbersText(term.id, props.runNumbers, trans)
+    : null;
   const ref = React.useRef<HTMLElement>(null);
   React.useEffect(() => {
     if (props.highlighted && ref.current) {
@@ -44,6 +49,7 @@ function TermCard(props: {
       </h3>
       <p className="jp-DLCoach-termDefinition">{term.definition}</p>
       <p className="jp-DLCoach-termRelation">{term.relation}</p>
+      {inRun && <p className="jp-DLCoach-termInRun">{inRun}</p>}
       {term.related.length > 0 && (
         <p className="jp-DLCoach-termRelated">
           <span className="jp-DLCoach-muted">{trans.__('See also:')} </span>
@@ -115,6 +121,7 @@ export class GlossaryView extends VDomRenderer<GlossaryModel> {
             highlightSerial={model.highlightSerial}
             commands={this._commands}
             trans={trans}
+            runNumbers={model.runNumbers}
           />
         ))}
         {!model.query && (

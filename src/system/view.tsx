@@ -2,7 +2,13 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { VDomRenderer } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { formatMemory, SystemModel } from './model';
+import { DLCoach } from '../models';
+import {
+  downloadFraction,
+  formatMemory,
+  megabytes,
+  SystemModel
+} from './model';
 
 const LIBRARIES = ['torch', 'torchvision', 'fastai'];
 
@@ -37,8 +43,21 @@ export class SystemView extends VDomRenderer<SystemModel> {
         </div>
       );
     }
+    const storeProblem = info.store?.problem;
     return (
       <div className="jp-DLCoach-systemBody" aria-busy={loading}>
+        {storeProblem && (
+          <div
+            className="jp-DLCoach-error jp-DLCoach-storeProblem"
+            role="alert"
+          >
+            <p>
+              <strong>{trans.__('The run history was damaged.')}</strong>{' '}
+              {storeProblem.message}
+            </p>
+            <p>{storeProblem.advice}</p>
+          </div>
+        )}
         <p className="jp-DLCoach-device" data-device={info.device}>
           {info.device === 'cuda'
             ? trans._n(
@@ -78,8 +97,110 @@ export class SystemView extends VDomRenderer<SystemModel> {
             ))}
           </tbody>
         </table>
+        {this._renderWeights(info)}
       </div>
     );
+  }
+
+  /** Which architectures' pretrained weights are cached, and a way to get the others. */
+  private _renderWeights(info: DLCoach.ISystemInfo): React.ReactElement {
+    const trans = this._trans;
+    const { downloads, weightsError } = this.model;
+    return (
+      <div className="jp-DLCoach-weights">
+        <h3 className="jp-DLCoach-weightsTitle">
+          {trans.__('Pretrained weights')}
+        </h3>
+        <p className="jp-DLCoach-muted">
+          {trans.__(
+            'A pretrained model starts from what it learned on a million photos, so it needs far less training. Weights on this machine are in %1.',
+            info.hub_dir
+          )}
+        </p>
+        {weightsError && (
+          <div className="jp-DLCoach-error" role="alert">
+            {trans.__('Could not ask for the weights: %1', weightsError)}
+          </div>
+        )}
+        <table className="jp-DLCoach-weightsTable">
+          <tbody>
+            {info.weights.map(entry => (
+              <tr
+                key={entry.arch}
+                data-arch={entry.arch}
+                data-cached={entry.cached ? 'true' : 'false'}
+              >
+                <th scope="row">{entry.arch}</th>
+                <td>
+                  {this._renderWeightsStatus(entry, downloads.get(entry.arch))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  }
+
+  private _renderWeightsStatus(
+    entry: DLCoach.IWeightsEntry,
+    download: DLCoach.IWeightsDownload | undefined
+  ): React.ReactElement {
+    const trans = this._trans;
+    if (entry.cached) {
+      return (
+        <span className="jp-DLCoach-weightsCached">
+          {trans.__('cached (%1 MB)', entry.size_mb ?? '?')}
+        </span>
+      );
+    }
+    if (download?.state === 'running') {
+      const fraction = downloadFraction(download);
+      const label =
+        fraction === null
+          ? trans.__('%1 MB so far', megabytes(download.bytes_done))
+          : trans.__(
+              '%1 of %2 MB',
+              megabytes(download.bytes_done),
+              megabytes(download.bytes_total ?? 0)
+            );
+      return (
+        <span className="jp-DLCoach-weightsProgress">
+          <progress
+            max={1}
+            value={fraction ?? undefined}
+            aria-label={trans.__('Downloading the %1 weights', entry.arch)}
+          />
+          <span aria-live="polite">{label}</span>
+        </span>
+      );
+    }
+    const button = (
+      <button
+        type="button"
+        className="jp-mod-styled jp-DLCoach-getWeights"
+        title={trans.__(
+          'Download the %1 weights (about %2 MB) into the torch hub cache',
+          entry.arch,
+          entry.download_mb
+        )}
+        onClick={() => void this.model.getWeights(entry.arch)}
+      >
+        {trans.__('Get pretrained weights')}
+      </button>
+    );
+    if (download?.state === 'failed' && download.error) {
+      return (
+        <div className="jp-DLCoach-weightsFailed">
+          <div className="jp-DLCoach-error" role="alert">
+            {download.error.message}
+          </div>
+          <div className="jp-DLCoach-advice">{download.error.advice}</div>
+          {button}
+        </div>
+      );
+    }
+    return button;
   }
 
   private _trans: TranslationBundle;

@@ -12,7 +12,14 @@ import { DLCoach } from '../models';
  * interval, and the backoff starts over), rejected when it never opened (reconnect with backoff).
  */
 export class StreamConnection implements IDisposable {
-  constructor(url: string, serverSettings: ServerConnection.ISettings) {
+  /**
+   * @param url - the socket's URL, or a function giving it at each (re)connection, so that a one-run
+   * stream resumes with `after=` the last seq its client holds.
+   */
+  constructor(
+    url: string | (() => string),
+    serverSettings: ServerConnection.ISettings
+  ) {
     this._url = url;
     this._settings = serverSettings;
     this._poll = new Poll({
@@ -48,10 +55,11 @@ export class StreamConnection implements IDisposable {
 
   private _connect(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      let url = this._url;
+      let url = typeof this._url === 'string' ? this._url : this._url();
       const { token, appendToken } = this._settings;
       if (appendToken && token) {
-        url += URLExt.objectToQueryString({ token });
+        const query = URLExt.objectToQueryString({ token });
+        url += url.includes('?') ? `&${query.slice(1)}` : query;
       }
       const socket = new this._settings.WebSocket(url);
       this._socket = socket;
@@ -80,7 +88,7 @@ export class StreamConnection implements IDisposable {
     });
   }
 
-  private _url: string;
+  private _url: string | (() => string);
   private _settings: ServerConnection.ISettings;
   private _poll: Poll;
   private _socket: WebSocket | null = null;

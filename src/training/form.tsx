@@ -1,194 +1,173 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { CommandRegistry } from '@lumino/commands';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { CoachAPI } from '../api';
 import { DLCoach } from '../models';
+import {
+  InspectionSummary,
+  ITermProps,
+  PretrainedChoice,
+  SchemaInput
+} from './fields';
+import { useFormSources } from './formSources';
+import { useTrainingForm } from './formState';
+import { LabelsForm } from './labelsForm';
 import { RunsModel } from './runs';
-import { TermLink } from '../glossary/termLink';
+import { SamplePicker } from './samplePicker';
+import { CUSTOM_FIELDS, IFormField } from './schema';
 
-/** Architectures offered in the form; the server accepts a few more (models.ARCHS). */
-const ARCHS = ['resnet18', 'resnet34', 'resnet50'];
-
-interface IFormProps {
+interface IFormProps extends ITermProps {
   api: CoachAPI;
   runs: RunsModel;
   trans: TranslationBundle;
-  commands: CommandRegistry;
 }
 
 /**
- * Pick a data set (or make the built-in sample), choose the architecture, epochs and learning rate,
- * and press Train. Defaults train the sample in well under a minute on a CPU.
+ * Pick a folder (or make a built-in sample), say where its labels come from, choose the settings the
+ * server's schema offers, and press Train. Only what the learner changed is sent, so the server's
+ * defaults and automatic choices apply to the rest.
  */
-function TrainingForm(props: IFormProps): React.ReactElement {
-  const { api, runs, trans, commands } = props;
-  const [dataset, setDataset] = React.useState('shapes');
-  const [arch, setArch] = React.useState('resnet18');
-  const [epochs, setEpochs] = React.useState('3');
-  const [lr, setLr] = React.useState('');
-  const [imageSize, setImageSize] = React.useState('64');
-  const [pretrained, setPretrained] = React.useState(false);
-  const [busy, setBusy] = React.useState(false);
-  const [message, setMessage] = React.useState<{
-    error: boolean;
-    text: string;
-  } | null>(null);
-  const [inspection, setInspection] =
-    React.useState<DLCoach.IInspection | null>(null);
-
-  const act = async (what: () => Promise<string>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      setMessage({ error: false, text: await what() });
-    } catch (reason) {
-      setMessage({ error: true, text: (reason as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const makeSample = () =>
-    act(async () => {
-      const report = await api.writeSample('shapes', dataset);
-      setInspection(report);
-      return trans.__('Sample data written to %1.', report.path);
-    });
-
-  const inspect = () =>
-    act(async () => {
-      const report = await api.inspect(dataset);
-      setInspection(report);
-      return trans.__('Checked %1.', report.path);
-    });
-
-  const train = (event: React.FormEvent) => {
-    event.preventDefault();
-    void act(async () => {
-      const spec: DLCoach.IJobSpec = {
-        dataset,
-        arch,
-        pretrained,
-        epochs: asNumber(epochs),
-        image_size: asNumber(imageSize),
-        lr: lr.trim() === '' ? null : asNumber(lr)
-      };
-      const job = await runs.submit(spec);
-      return trans.__('Submitted "%1": follow it in the list below.', job.name);
-    });
-  };
+function TrainingForm(
+  props: IFormProps & { fields: IFormField[]; samples: DLCoach.ISamples | null }
+): React.ReactElement {
+  const { trans, fields, samples } = props;
+  const form = useTrainingForm(props);
+  const { values, message } = form;
+  const shown = fields.filter(f => !CUSTOM_FIELDS.includes(f.name));
+  const common = shown.filter(f => !f.advanced);
+  const isNumber = (f: IFormField) =>
+    f.kind === 'integer' || f.kind === 'number';
+  const input = (field: IFormField) => (
+    <SchemaInput
+      key={field.name}
+      {...props}
+      field={field}
+      value={values[field.name] ?? ''}
+      invalid={message?.error === true && message.field === field.name}
+      onChange={form.changeValue}
+    />
+  );
 
   return (
-    <form className="jp-DLCoach-trainForm" onSubmit={train} aria-busy={busy}>
-      <Field
-        label={trans.__('Images folder')}
-        name="dataset"
-        value={dataset}
-        onChange={setDataset}
-        input={{
-          title: trans.__(
+    <form
+      className="jp-DLCoach-trainForm"
+      onSubmit={form.train}
+      aria-busy={form.busy}
+      noValidate
+    >
+      <div className="jp-DLCoach-folderRow">
+        <label
+          className="jp-DLCoach-field"
+          title={trans.__(
             'A folder relative to the folder JupyterLab was started in'
-          )
-        }}
-      />
-      <div className="jp-DLCoach-buttonRow">
-        <button
-          type="button"
-          className="jp-mod-styled jp-DLCoach-sampleButton"
-          disabled={busy}
-          onClick={() => void makeSample()}
+          )}
         >
-          {trans.__('Make sample images')}
-        </button>
+          <span>{trans.__('Images folder')}</span>
+          <input
+            className="jp-mod-styled"
+            name="dataset"
+            value={form.dataset}
+            aria-invalid={
+              message?.error === true && message.field === 'dataset'
+            }
+            onChange={e => form.changeDataset(e.target.value)}
+          />
+        </label>
         <button
           type="button"
           className="jp-mod-styled"
-          disabled={busy}
-          onClick={() => void inspect()}
+          disabled={form.busy || !form.dataset.trim()}
+          aria-label={trans.__('Check folder')}
+          title={trans.__('Count the images and labels, and look for problems')}
+          onClick={() => void form.check()}
         >
-          {trans.__('Check folder')}
+          {trans.__('Check')}
         </button>
       </div>
-      {inspection && (
-        <InspectionSummary
-          report={inspection}
+      {samples && (
+        <SamplePicker
+          samples={samples}
+          sample={form.sample}
+          disabled={form.busy || !form.dataset.trim()}
           trans={trans}
-          commands={commands}
+          onChoose={form.chooseSample}
+          onMake={() => void form.makeSample()}
         />
       )}
-      <label className="jp-DLCoach-field">
-        <span>
-          <TermLink term="architecture" commands={commands}>
-            {trans.__('Architecture')}
-          </TermLink>
-        </span>
-        <select
-          className="jp-mod-styled"
-          name="arch"
-          value={arch}
-          onChange={e => setArch(e.target.value)}
-        >
-          {ARCHS.map(a => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className="jp-DLCoach-fieldRow">
-        <Field
-          label={
-            <TermLink term="epoch" commands={commands}>
-              {trans.__('Epochs')}
-            </TermLink>
-          }
-          name="epochs"
-          value={epochs}
-          onChange={setEpochs}
-          input={{ type: 'number', min: 1, max: 100 }}
-        />
-        <Field
-          label={trans.__('Image size (px)')}
-          name="image_size"
-          value={imageSize}
-          onChange={setImageSize}
-          input={{ type: 'number', min: 16, max: 1024 }}
-        />
-        <Field
-          label={trans.__('Learning rate')}
-          name="lr"
-          value={lr}
-          onChange={setLr}
-          input={{ placeholder: trans.__('automatic') }}
-        />
+      <LabelsForm {...props} state={form.labels} onChange={form.changeLabels} />
+      {form.previewing && (
+        <p className="jp-DLCoach-muted" role="status">
+          {trans.__('Looking for form.labels…')}
+        </p>
+      )}
+      {form.inspection && (
+        <InspectionSummary {...props} report={form.inspection} />
+      )}
+      {common.filter(f => !isNumber(f)).map(input)}
+      <div className="jp-DLCoach-fieldGrid">
+        {common.filter(isNumber).map(input)}
       </div>
-      <label className="jp-DLCoach-check">
-        <input
-          type="checkbox"
-          name="pretrained"
-          checked={pretrained}
-          onChange={e => setPretrained(e.target.checked)}
-        />
-        <span>
-          {trans.__('Start from a ')}
-          <TermLink term="pretrained-model" commands={commands}>
-            {trans.__('pretrained model')}
-          </TermLink>
-          {trans.__(' (its weights must have been downloaded once)')}
-        </span>
-      </label>
-      <button
-        type="submit"
-        className="jp-mod-styled jp-mod-accept jp-DLCoach-trainButton"
-        disabled={busy}
-      >
-        {trans.__('Train')}
-      </button>
+      <PretrainedChoice
+        {...props}
+        field={fields.find(f => f.name === 'pretrained')}
+        checked={form.usePretrained}
+        undecided={form.undecided}
+        sentence={form.sentence}
+        onChange={form.changePretrained}
+      />
+      {shown.some(f => f.advanced) && (
+        <details
+          className="jp-DLCoach-more"
+          open={form.moreOpen}
+          onToggle={e =>
+            form.setMoreOpen((e.target as HTMLDetailsElement).open)
+          }
+        >
+          <summary>{trans.__('More settings')}</summary>
+          <div className="jp-DLCoach-fieldGrid">
+            {shown.filter(f => f.advanced).map(input)}
+          </div>
+        </details>
+      )}
+      {form.settingsNote && (
+        <p className="jp-DLCoach-muted jp-DLCoach-settingsNote" role="status">
+          {form.settingsNote}
+        </p>
+      )}
+      <div className="jp-DLCoach-trainRow">
+        <button
+          type="submit"
+          className="jp-mod-styled jp-mod-accept jp-DLCoach-trainButton"
+          disabled={form.busy || form.blocking !== null}
+          aria-describedby={
+            form.blocking ? 'jp-DLCoach-trainBlocked' : undefined
+          }
+        >
+          {trans.__('Train')}
+        </button>
+        {form.blocking && (
+          <span
+            id="jp-DLCoach-trainBlocked"
+            className="jp-DLCoach-trainBlocked"
+          >
+            {trans.__("Can't form.train yet: fix the folder's problem above.")}
+          </span>
+        )}
+      </div>
+      {form.estimate && !form.blocking && (
+        <p className="jp-DLCoach-estimate" role="status">
+          {form.estimate.text}
+          {form.estimate.notes.map((note, i) => (
+            <span key={i} className="jp-DLCoach-estimateNote">
+              {note}
+            </span>
+          ))}
+        </p>
+      )}
       {message && (
         <p
-          className={message.error ? 'jp-DLCoach-error' : 'jp-DLCoach-muted'}
+          className={`jp-DLCoach-formMessage ${message.error ? 'jp-DLCoach-error' : 'jp-DLCoach-muted'}`}
           role={message.error ? 'alert' : 'status'}
         >
           {message.text}
@@ -198,62 +177,37 @@ function TrainingForm(props: IFormProps): React.ReactElement {
   );
 }
 
-/**
- * A field's number, or its text when it is not one, so that the server's answer names the field and
- * the fix instead of a typo silently becoming a default.
- */
-function asNumber(text: string): number {
-  const value = Number(text.trim());
-  return (text.trim() === '' || Number.isNaN(value) ? text : value) as number;
-}
-
-/** A labelled text or number input of the form. */
-function Field(props: {
-  label: React.ReactNode;
-  name: string;
-  value: string;
-  onChange: (value: string) => void;
-  input?: React.InputHTMLAttributes<HTMLInputElement>;
-}): React.ReactElement {
-  return (
-    <label className="jp-DLCoach-field">
-      <span>{props.label}</span>
-      <input
-        className="jp-mod-styled"
-        name={props.name}
-        value={props.value}
-        onChange={e => props.onChange(e.target.value)}
-        {...props.input}
+/** The form once the schema is loaded; until then, a line saying so (or why it failed). */
+function LoadedForm(props: IFormProps): React.ReactElement {
+  const { api, trans } = props;
+  const { fields, loadError, reload, samples } = useFormSources(api, trans);
+  if (fields) {
+    // Keyed by the samples list: the folder is prefilled with the default form.sample once it is known.
+    return (
+      <TrainingForm
+        key={samples ? 'samples' : 'none'}
+        {...props}
+        fields={fields}
+        samples={samples}
       />
-    </label>
-  );
-}
-
-function InspectionSummary(props: {
-  report: DLCoach.IInspection;
-  trans: TranslationBundle;
-  commands: CommandRegistry;
-}): React.ReactElement {
-  const { report, trans, commands } = props;
+    );
+  }
   return (
-    <div className="jp-DLCoach-inspection">
-      <p>
-        {trans.__(
-          '%1 images with %2 different ',
-          report.images,
-          report.classes.length
-        )}
-        <TermLink term="label" commands={commands}>
-          {trans.__('labels')}
-        </TermLink>
-        {': '}
-        {report.classes.map(c => `${c.name} (${c.count})`).join(', ')}
-      </p>
-      {report.problems.map((p, i) => (
-        <p key={i} className="jp-DLCoach-problem" role="alert">
-          {p.message} {p.advice}
+    <div className="jp-DLCoach-trainForm">
+      {loadError ? (
+        <>
+          <p className="jp-DLCoach-error" role="alert">
+            {loadError}
+          </p>
+          <button type="button" className="jp-mod-styled" onClick={reload}>
+            {trans.__('Try again')}
+          </button>
+        </>
+      ) : (
+        <p className="jp-DLCoach-muted" role="status">
+          {trans.__('Loading the training form…')}
         </p>
-      ))}
+      )}
     </div>
   );
 }
@@ -265,6 +219,6 @@ export class TrainingFormView extends ReactWidget {
   }
 
   protected render(): React.ReactElement {
-    return <TrainingForm {...this._props} />;
+    return <LoadedForm {...this._props} />;
   }
 }

@@ -1,8 +1,10 @@
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { IThemeManager } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PanelWithToolbar } from '@jupyterlab/ui-components';
@@ -10,8 +12,7 @@ import { PanelWithToolbar } from '@jupyterlab/ui-components';
 import { CoachAPI } from '../api';
 import { findTerm } from '../glossary/terms';
 import { ICoachPanel, IGlossary } from '../tokens';
-import { LossChart } from './chart';
-import { chartData } from './chartData';
+import { setupRunViews } from '../runview/plugin';
 import { TrainingFormView } from './form';
 import { RunListView, WarningsView } from './runList';
 import { RunsModel } from './runs';
@@ -21,7 +22,7 @@ const SETTINGS_ID = 'jupyterlab-dlcoach:plugin';
 
 /**
  * The Training section: start a fastai fine-tuning job, follow every run live (server jobs and notebook
- * runs), and read the coach's warnings about the curves.
+ * runs), read the coach's warnings, and open a run's view with its chart in the main area.
  */
 export const trainingPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-dlcoach:training',
@@ -29,14 +30,23 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     'Start fastai fine-tuning jobs and follow their loss curves live.',
   autoStart: true,
   requires: [ICoachPanel],
-  optional: [ITranslator, IThemeManager, ISettingRegistry, IGlossary],
+  optional: [
+    ITranslator,
+    IThemeManager,
+    ISettingRegistry,
+    IGlossary,
+    ILayoutRestorer,
+    INotebookTracker
+  ],
   activate: (
     app: JupyterFrontEnd,
     panel: ICoachPanel,
     translator: ITranslator | null,
     themes: IThemeManager | null,
     settingRegistry: ISettingRegistry | null,
-    glossary: IGlossary | null
+    glossary: IGlossary | null,
+    restorer: ILayoutRestorer | null,
+    notebooks: INotebookTracker | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_dlcoach');
     const api = new CoachAPI(app.serviceManager.serverSettings);
@@ -48,23 +58,23 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     const section = new PanelWithToolbar();
     section.id = 'jp-DLCoach-trainingSection';
     section.title.label = trans.__('Training');
-    const chart = new LossChart(trans);
-    chart.setHidden(true);
     section.addWidget(new TrainingFormView(props));
     section.addWidget(new RunListView(props));
-    section.addWidget(chart);
     section.addWidget(new WarningsView(props));
     panel.addSection(section, 300);
 
-    runs.changed.connect(() => {
-      const selected = runs.selected;
-      const events = runs.events;
-      chart.setHidden(!selected || events.length === 0);
-      chart.data = selected
-        ? chartData(events, selected.progress?.batches)
-        : null;
+    // The chart lives in the run view (main area); the sidebar keeps the list and the warnings.
+    setupRunViews({
+      app,
+      api,
+      runs,
+      trans,
+      isTerm,
+      restorer,
+      notebooks,
+      themes,
+      glossary
     });
-    themes?.themeChanged.connect(() => chart.refreshTheme());
 
     followSettings(settingRegistry, SETTINGS_ID, settings => {
       section.setHidden(!(settings.get('showTraining').composite as boolean));

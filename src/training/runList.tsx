@@ -3,10 +3,22 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { TermLink } from '../glossary/termLink';
 import { DLCoach } from '../models';
-import { formatEta, fractionDone } from './chartData';
+import { CommandIDs } from '../tokens';
+import { formatEta, fractionDone } from './progress';
+import { Sentence } from './fields';
 import { ACTIVE_STATES, RunsModel } from './runs';
+import { Sparkline } from './sparkline';
+import { Warnings } from './warnings';
+import {
+  finalErrorRate,
+  pendingParts,
+  resultText,
+  runSettings,
+  settingsParts,
+  shownState,
+  stateLabel
+} from './runText';
 
 interface IProps {
   runs: RunsModel;
@@ -16,23 +28,6 @@ interface IProps {
   isTerm: (term: string) => boolean;
 }
 
-function stateLabel(run: DLCoach.IRun, trans: TranslationBundle): string {
-  switch (run.state) {
-    case 'queued':
-      return trans.__('queued (#%1)', run.position ?? '?');
-    case 'running':
-      return run.cancel_requested ? trans.__('stopping') : trans.__('running');
-    case 'completed':
-      return trans.__('completed');
-    case 'failed':
-      return trans.__('failed');
-    case 'cancelled':
-      return trans.__('cancelled');
-    case 'interrupted':
-      return trans.__('interrupted');
-  }
-}
-
 function RunRow(
   props: IProps & { run: DLCoach.IRun; selected: boolean }
 ): React.ReactElement {
@@ -40,6 +35,7 @@ function RunRow(
   const active = ACTIVE_STATES.includes(run.state);
   const done = fractionDone(run.progress);
   const eta = formatEta(run.progress?.eta_s);
+  const result = resultText(run, trans);
   return (
     <li
       className={`jp-DLCoach-run${selected ? ' jp-mod-selected' : ''}`}
@@ -57,9 +53,16 @@ function RunRow(
           <span className="jp-DLCoach-runKind">
             {run.kind === 'notebook' ? trans.__('notebook') : trans.__('job')}
           </span>
-          <span className={`jp-DLCoach-state jp-DLCoach-state-${run.state}`}>
+          <span
+            className={`jp-DLCoach-state jp-DLCoach-state-${shownState(run)}`}
+          >
             {stateLabel(run, trans)}
           </span>
+          {result && <span className="jp-DLCoach-runResult">{result}</span>}
+          <Sparkline
+            values={runs.curve(run.id)}
+            label={trans.__('Validation loss per epoch of %1', run.name)}
+          />
         </span>
       </button>
       {run.state === 'running' && (
@@ -84,6 +87,17 @@ function RunRow(
         </div>
       )}
       <div className="jp-DLCoach-runActions">
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-accept jp-DLCoach-open"
+          aria-label={trans.__('Open %1 beside the notebook', run.name)}
+          title={trans.__('Show this run with its chart in the main area')}
+          onClick={() =>
+            void props.commands.execute(CommandIDs.openRun, { id: run.id })
+          }
+        >
+          {trans.__('Open')}
+        </button>
         {active && run.kind === 'job' && !run.cancel_requested && (
           <button
             type="button"
@@ -110,11 +124,13 @@ function RunRow(
   );
 }
 
-/** What the selected run is, in the lesson's words and the learner's own numbers. */
+/** What the selected run is, in the lesson's words and the numbers the trainer actually used. */
 function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
-  const { run, trans } = props;
+  const { run, runs, trans } = props;
   const spec = run.spec;
-  const result = run.result as { error_rate?: number } | null;
+  const settings = runSettings(run, runs.events);
+  const rate = finalErrorRate(run);
+  const arch = spec?.arch ?? trans.__('model');
   return (
     <div className="jp-DLCoach-runSummary">
       <p className="jp-DLCoach-device">
@@ -124,35 +140,19 @@ function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
             : trans.__('Training on the CPU (no GPU).')
           : ''}
       </p>
-      {spec && (
-        <p>
-          {trans.__(
-            'Fine-tuning a %1 for %2 epochs: %3 with the body frozen, then %4 with every layer training. %5% of the images are the validation set; the metric is the error rate.',
-            spec.arch ?? 'resnet34',
-            (spec.freeze_epochs ?? 1) + (spec.epochs ?? 3),
-            spec.freeze_epochs ?? 1,
-            spec.epochs ?? 3,
-            Math.round((spec.valid_pct ?? 0.2) * 100)
-          )}
-        </p>
+      {settings ? (
+        <Sentence {...props} parts={settingsParts(settings, arch, trans)} />
+      ) : (
+        spec &&
+        ACTIVE_STATES.includes(run.state) && (
+          <Sentence {...props} parts={pendingParts(spec, trans)} />
+        )
       )}
-      {spec && (
-        <TermLinks
-          {...props}
-          terms={[
-            'fine-tune',
-            'architecture',
-            'epoch',
-            'validation-set',
-            'metric'
-          ]}
-        />
-      )}
-      {typeof result?.error_rate === 'number' && (
+      {rate !== null && (
         <p className="jp-DLCoach-result">
           {trans.__(
-            'Finished: the model gets %1% of the validation images wrong.',
-            (result.error_rate * 100).toFixed(1)
+            'Finished: the model gets %1 % of the validation images wrong.',
+            (rate * 100).toFixed(1)
           )}
         </p>
       )}
@@ -163,103 +163,6 @@ function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
         </div>
       )}
     </div>
-  );
-}
-
-/** "Words used: …" with a glossary link for each word the glossary explains, plain text otherwise. */
-function TermLinks(
-  props: IProps & { terms: string[] }
-): React.ReactElement | null {
-  const { terms, trans, commands, isTerm } = props;
-  if (terms.length === 0) {
-    return null;
-  }
-  return (
-    <p className="jp-DLCoach-terms">
-      {trans.__('Words used: ')}
-      {terms.map((term, i) => (
-        // A separator in the text itself: copied or read aloud, the words must not run together.
-        <React.Fragment key={term}>
-          {i > 0 && ', '}
-          {isTerm(term) ? (
-            <TermLink term={term} commands={commands}>
-              {term.replace(/-/g, ' ')}
-            </TermLink>
-          ) : (
-            <span className="jp-DLCoach-plainTerm">{term}</span>
-          )}
-        </React.Fragment>
-      ))}
-    </p>
-  );
-}
-
-const SEVERITY_ICONS: { [s in DLCoach.Severity]: string } = {
-  info: 'ℹ',
-  warning: '⚠',
-  error: '✖'
-};
-
-function severityOf(w: DLCoach.IWarningEvent): DLCoach.Severity {
-  return w.severity && w.severity in SEVERITY_ICONS ? w.severity : 'warning';
-}
-
-function severityLabel(
-  severity: DLCoach.Severity,
-  trans: TranslationBundle
-): string {
-  switch (severity) {
-    case 'info':
-      return trans.__('Note');
-    case 'warning':
-      return trans.__('Warning');
-    case 'error':
-      return trans.__('Problem');
-  }
-}
-
-function Warnings(props: IProps): React.ReactElement | null {
-  const { runs, trans } = props;
-  const warnings = runs.warnings;
-  if (warnings.length === 0) {
-    return null;
-  }
-  return (
-    <ul
-      className="jp-DLCoach-warnings"
-      aria-label={trans.__('What the curves say')}
-    >
-      {warnings.map(w => {
-        const severity = severityOf(w);
-        return (
-          <li
-            key={w.seq}
-            className={`jp-DLCoach-warning jp-DLCoach-severity-${severity}`}
-            data-kind={w.kind}
-            data-severity={severity}
-          >
-            <span
-              className="jp-DLCoach-warningIcon"
-              role="img"
-              aria-label={severityLabel(severity, trans)}
-              title={severityLabel(severity, trans)}
-            >
-              {SEVERITY_ICONS[severity]}
-            </span>
-            <div>
-              <p>
-                {w.epoch !== null && (
-                  <strong>{trans.__('Epoch %1: ', w.epoch + 1)}</strong>
-                )}
-                {w.message}
-              </p>
-              <p className="jp-DLCoach-advice">{w.advice}</p>
-              <TermLinks {...props} terms={w.terms} />
-            </div>
-          </li>
-        );
-      })}
-    </ul>
   );
 }
 
@@ -326,7 +229,9 @@ export class WarningsView extends ReactWidget {
   protected render(): React.ReactElement {
     return (
       <UseSignal signal={this._props.runs.changed}>
-        {() => <Warnings {...this._props} />}
+        {() => (
+          <Warnings {...this._props} warnings={this._props.runs.warnings} />
+        )}
       </UseSignal>
     );
   }

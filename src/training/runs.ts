@@ -47,6 +47,14 @@ export class RunsModel implements IDisposable {
     return this._events;
   }
 
+  /**
+   * A run's validation loss per epoch, for its sparkline: from the epochs pushed live (any run) and
+   * the selected run's history; empty for a run not seen yet.
+   */
+  curve(id: string): number[] {
+    return this._curves.get(id) ?? [];
+  }
+
   get warnings(): DLCoach.IWarningEvent[] {
     return this._events.filter(
       (e): e is DLCoach.IWarningEvent => e.type === 'warning'
@@ -129,6 +137,7 @@ export class RunsModel implements IDisposable {
         this._upsert(message.run);
         break;
       case 'events':
+        this._noteEpochs(message.run_id, message.events);
         if (message.run_id === this._selectedId) {
           this._append(message.events);
         }
@@ -138,6 +147,20 @@ export class RunsModel implements IDisposable {
         break;
     }
     this._changed.emit();
+  }
+
+  private _noteEpochs(id: string, events: DLCoach.IEvent[]): void {
+    for (const event of events) {
+      if (event.type !== 'epoch') {
+        continue;
+      }
+      const curve = this._curves.get(id) ?? [];
+      // Each epoch once, in order, whether it came live, by REST or both.
+      if (event.epoch === curve.length && event.valid_loss !== null) {
+        curve.push(event.valid_loss);
+        this._curves.set(id, curve);
+      }
+    }
   }
 
   private _upsert(run: DLCoach.IRun): void {
@@ -186,6 +209,7 @@ export class RunsModel implements IDisposable {
           break;
         }
         const events = await this._api.events(id, this._lastSeq);
+        this._noteEpochs(id, events);
         if (id === this._selectedId) {
           this._append(events);
           this._changed.emit();
@@ -207,6 +231,7 @@ export class RunsModel implements IDisposable {
   private _fetching = false;
   private _again = false;
   private _actionError: string | null = null;
+  private _curves = new Map<string, number[]>();
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
 }

@@ -61,6 +61,40 @@ test.describe('DL Coach panel', () => {
   });
 });
 
+test('the System section lists the pretrained weights and explains a failed download', async ({
+  page,
+  baseURL
+}) => {
+  const response = await page.request.get(
+    `${baseURL}/jupyterlab-dlcoach/weights`
+  );
+  expect(response.ok()).toBeTruthy();
+  const server = await response.json();
+  await page
+    .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')
+    .click();
+  const weights = page.locator('.jp-DLCoach-system .jp-DLCoach-weightsTable');
+  await expect(weights.locator('tr')).toHaveCount(server.weights.length);
+  for (const entry of server.weights) {
+    await expect(
+      weights.locator(`tr[data-arch="${entry.arch}"]`)
+    ).toHaveAttribute('data-cached', String(entry.cached));
+  }
+
+  // The test server's downloads can reach only a closed local port: offline, in a few seconds.
+  const row = weights.locator('tr[data-arch="squeezenet1_1"]');
+  await row.getByRole('button', { name: 'Get pretrained weights' }).click();
+  const alert = row.getByRole('alert');
+  await expect(alert).toContainText('cannot reach', { timeout: 15000 });
+  await expect(row.locator('.jp-DLCoach-advice')).toContainText(
+    'squeezenet1_1-b8a52dc0.pth'
+  );
+  await expect(
+    row.getByRole('button', { name: 'Get pretrained weights' })
+  ).toBeVisible();
+  await expect(row).toHaveAttribute('data-cached', 'false');
+});
+
 test('the open panel is restored after a reload', async ({ page }) => {
   await page
     .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')

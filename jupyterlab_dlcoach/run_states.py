@@ -1,0 +1,61 @@
+"""The states of a run and the rules that decide how a job ended, from what its trainer left behind.
+
+Plain functions of a stored run and an exit status, used by the job queue (:mod:`jupyterlab_dlcoach.jobs`);
+nothing here touches a process except to ask whether a notebook's kernel still lives.
+"""
+
+from __future__ import annotations
+
+import psutil
+
+QUEUED, RUNNING = "queued", "running"
+COMPLETED, FAILED, CANCELLED, INTERRUPTED = "completed", "failed", "cancelled", "interrupted"
+ACTIVE_STATES = (QUEUED, RUNNING)
+
+
+def crash_error(exit_code: int | None, signal: str | None, log_path) -> dict:
+    """The error of a trainer that ended without recording one itself."""
+    how = f"was killed by signal {signal}" if signal else f"ended with exit code {exit_code}"
+    advice = (
+        "If nobody stopped it, the machine may have run out of memory: try a smaller batch_size or "
+        "image_size, or num_workers 0."
+    )
+    if log_path:
+        advice += f" The trainer's output is in {log_path}."
+    return {"kind": "crashed", "message": f"The trainer process {how}.", "advice": advice}
+
+
+def job_json(run: dict, position: int | None = None) -> dict:
+    """A run as the API shows it: every stored field, plus the queue position of a queued job."""
+    return {**run, "position": position}
+
+
+def ended_state(run: dict, exit_code: int | None, signal: str | None, log_path) -> tuple[str, dict | None]:
+    """The final (state, error) of a job whose trainer ended with ``exit_code`` or ``signal``."""
+    if exit_code == 0:
+        return COMPLETED, None
+    if run["cancel_requested"]:
+        return CANCELLED, None
+    if exit_code is None and signal is None:
+        # A re-attached trainer: its exit status went to the old server; judge by what it recorded.
+        if run["error"]:
+            return FAILED, run["error"]
+        if run["result"] is not None:
+            return COMPLETED, None
+        return INTERRUPTED, None
+    return FAILED, run["error"] or crash_error(exit_code, signal, log_path)
+
+
+def kernel_alive(run: dict) -> bool:
+    if not run["pid"]:
+        return True  # nothing to judge by; leave it as its callback left it
+    try:
+        proc = psutil.Process(run["pid"])
+        started = proc.create_time()
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.AccessDenied:
+        return True
+    if run["pid_started"] is not None and abs(started - run["pid_started"]) > 1.0:
+        return False
+    return proc.status() != psutil.STATUS_ZOMBIE
