@@ -39,7 +39,8 @@ The rules:
    while the error rate is not worse than its best beyond noise and clearly better than guessing.
    It says "as good as it has been" only when the error rate is at or below its best.
    Underfitting and overfitting therefore never share an epoch, and their loss-gap conditions
-   exclude each other.
+   exclude each other. After an overfitting verdict, the milder ones (underfitting, too few images
+   to tell, validation loss rising but "not overfitting yet") are not given any more.
 2. Each kind is reported once, at the first epoch with that verdict: the epoch the coach could tell,
    its message naming when the trend began (overfitting: the first epoch clearly worse than the
    best). So no two verdicts share an epoch, and since a verdict depends only on the epochs up to
@@ -88,6 +89,8 @@ UNDERFIT_ERROR = 0.2
 
 VERDICTS = ("nan_loss", "diverging", "overfitting", "underfitting", "few_valid_images", "valid_loss_rising")
 NOTES = ("valid_below_train", "two_phases")
+# Verdicts that would contradict an overfitting verdict given earlier in the run.
+MILDER = ("underfitting", "few_valid_images", "valid_loss_rising")
 
 
 # -- reading payloads -------------------------------------------------------------------------------
@@ -504,10 +507,16 @@ def _walk(epochs, n_classes, n_valid):
         epochs = list(epochs or [])
     except TypeError:
         epochs = []
+    overfitted = False
     for i, ep in enumerate(epochs):
         now = _Epoch(i, ep)
         seen.append(now)
         verdict = _judge(seen, run)
+        if overfitted and verdict is not None and verdict["kind"] in MILDER:
+            # Once overfitting was seen, "not overfitting yet", "too few images to tell" or "train
+            # longer" would contradict it; the error rate dipping back within noise changes nothing.
+            verdict = None
+        overfitted = overfitted or (verdict is not None and verdict["kind"] == "overfitting")
         notes = []
         if i == 0 and run.error_blind and verdict is None:
             verdict = _few_images(now, run)

@@ -101,6 +101,16 @@ def test_overfitting_after_an_earlier_overconfidence_keeps_both():
     assert judged(epochs) == [("valid_loss_rising", 3), ("overfitting", 5)]
 
 
+def test_nothing_milder_follows_overfitting():
+    # A real noisy-digits run (sample seed 2, seed 0): overfitting at epoch 14, then the error rate
+    # dipped back within noise of its best while the validation loss rose.
+    epochs = curve(
+        (0.9, 0.50, 0.20), (0.5, 0.40, 0.10), (0.3, 0.48, 0.14), (0.2, 0.60, 0.16),
+        (0.15, 0.65, 0.105), (0.12, 0.70, 0.105), (0.1, 0.75, 0.11),
+    )  # fmt: skip
+    assert judged(epochs, n_valid=400) == [("overfitting", 3)]
+
+
 def test_warnings_never_move_as_epochs_arrive():
     for epochs in (OVERFITTING, OVERCONFIDENT, DIVERGING, UNDERFITTING):
         earlier = []

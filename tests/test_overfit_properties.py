@@ -3,7 +3,15 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jupyterlab_dlcoach.overfit import GAP, NOTES, VERDICTS, assess, final_verdict, run_failure, verdicts
+from jupyterlab_dlcoach.overfit import (
+    GAP,
+    NOTES,
+    VERDICTS,
+    assess,
+    final_verdict,
+    run_failure,
+    verdicts,
+)
 
 SEVERITIES = {"info", "warning", "error"}
 
@@ -117,6 +125,14 @@ def test_verdicts_are_consistent(run):
     # One verdict per epoch, so never underfitting and overfitting at the same epoch.
     assert len({w["epoch"] for w in reported}) == len(reported)
     assert len({w["kind"] for w in warnings}) == len(warnings)
+    kinds = [w["kind"] for w in reported]
+    if "overfitting" in kinds:
+        # Nothing milder follows it: no "not overfitting yet", "too few to tell" or "train longer".
+        assert not set(kinds[kinds.index("overfitting") :]) & {
+            "underfitting",
+            "few_valid_images",
+            "valid_loss_rising",
+        }
     for i, v in enumerate(verdicts(epochs, n_classes, n_valid)):
         if v is None:
             continue
