@@ -56,7 +56,7 @@ EXPLODED = curve((2.9, 3.5e14, 0.90), (2.4, 4.1e13, 0.89))
     [
         ("healthy", HEALTHY, []),
         ("over-confident, error still improving", OVERCONFIDENT, [("valid_loss_rising", 3)]),
-        ("overfitting, told at epoch 3", OVERFITTING, [("overfitting", 3)]),
+        ("overfitting, told at its third worse epoch", OVERFITTING, [("overfitting", 4)]),
         ("one noisy epoch is not overfitting", NOISY_BLIP, []),
         ("diverging", DIVERGING, [("diverging", 2)]),
         ("smoothed loss bump after unfreezing is fine", UNFREEZE_BUMP, []),
@@ -97,18 +97,19 @@ def test_overfitting_after_an_earlier_overconfidence_keeps_both():
         (0.4, 0.50, 0.10),
         (0.3, 0.60, 0.14),
         (0.2, 0.70, 0.16),
+        (0.1, 0.80, 0.18),
     )
-    assert judged(epochs) == [("valid_loss_rising", 3), ("overfitting", 5)]
+    assert judged(epochs) == [("valid_loss_rising", 3), ("overfitting", 6)]
 
 
 def test_nothing_milder_follows_overfitting():
     # A real noisy-digits run (sample seed 2, seed 0): overfitting at epoch 14, then the error rate
     # dipped back within noise of its best while the validation loss rose.
     epochs = curve(
-        (0.9, 0.50, 0.20), (0.5, 0.40, 0.10), (0.3, 0.48, 0.14), (0.2, 0.60, 0.16),
+        (0.9, 0.50, 0.20), (0.5, 0.40, 0.10), (0.3, 0.48, 0.14), (0.2, 0.60, 0.16), (0.18, 0.62, 0.17),
         (0.15, 0.65, 0.105), (0.12, 0.70, 0.105), (0.1, 0.75, 0.11),
     )  # fmt: skip
-    assert judged(epochs, n_valid=400) == [("overfitting", 3)]
+    assert judged(epochs, n_valid=400) == [("overfitting", 4)]
 
 
 def test_warnings_never_move_as_epochs_arrive():
@@ -137,10 +138,10 @@ def test_warning_shape_and_plain_words():
 def test_messages_count_epochs_from_one_like_the_panel():
     w = by_kind(OVERFITTING, "overfitting")
     # Events count from 0 (as fastai does); a learner reads "epoch 1" for the first one. Told at epoch
-    # 3 (the second worse epoch), it names epoch 2 (the first) as the start, and the best epoch 1.
-    assert w["epoch"] == 3
+    # 4 (the third worse epoch), it names epoch 2 (the first) as the start, and the best epoch 1.
+    assert w["epoch"] == 4
     assert "since epoch 3 the error rate" in w["message"]
-    assert "from 0.100 (epoch 2) to 0.160" in w["message"]
+    assert "from 0.100 (epoch 2) to 0.180" in w["message"]
 
 
 # -- noise: a change must exceed what the validation set's size explains ---------------------------
@@ -159,10 +160,11 @@ def test_a_change_of_a_few_images_is_noise():
         (0.77, 2.83, 0.528),
     )
     assert "overfitting" not in [k for k, _ in judged(epochs, n_valid=36)]
-    # 0.10 → 0.14 and 0.16: of 400 images that is 16 and 24, beyond two standard errors (about 0.033).
-    assert judged(OVERFITTING, n_valid=400) == [("overfitting", 3)]
-    # Of 100 images it is 4 and 6, inside them (about 0.066): the coach says so instead of guessing.
-    assert judged(OVERFITTING, n_valid=100) == [("few_valid_images", 3)]
+    # 0.10 → 0.14, 0.16, 0.18: of 400 images 16, 24 and 32 more, beyond two standard errors (~0.033).
+    assert judged(OVERFITTING, n_valid=400) == [("overfitting", 4)]
+    # Of 100 images it is 4, 6 and 8, inside them (about 0.066-0.07): first the validation loss's rise
+    # is read as over-confidence, then the coach says it cannot tell, instead of guessing.
+    assert judged(OVERFITTING, n_valid=100) == [("valid_loss_rising", 3), ("few_valid_images", 4)]
     w = by_kind(OVERFITTING, "few_valid_images", n_valid=100)
     assert "too few validation images to tell" in w["message"]
     assert w["severity"] == "info"
