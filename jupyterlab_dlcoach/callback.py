@@ -280,6 +280,7 @@ class CoachCallback(Callback):
 
     def before_epoch(self):
         self._epoch_t0 = time.perf_counter()
+        self._batches_before_epoch = self._done_batches
 
     def after_batch(self):
         if not self.learn.training:
@@ -321,6 +322,10 @@ class CoachCallback(Callback):
             "seconds": round(time.perf_counter() - self._epoch_t0, 3),
         }
         self._epochs_this_fit += 1
+        if self._done_batches == self._batches_before_epoch:
+            # No training batch ran (fewer images than one batch): fastai's NaN here measures nothing,
+            # and a missing key says so, where NaN would read as a loss that blew up.
+            payload.pop("train_loss", None)
         self._epoch_payloads.append(payload)
         vocab = getattr(self.learn.dls, "vocab", None)
         n_classes = len(vocab) if vocab is not None and not isinstance(vocab[0], (list, tuple)) else None
