@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jupyter_server_process import JupyterServer
 
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore
 
 TARGET_P95_MS = 250
 POLL_INTERVAL_S = 0.1  # DLCoachApp.poll_interval's default

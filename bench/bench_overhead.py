@@ -31,8 +31,8 @@ from fastai.vision.all import (
     vision_learner,
 )
 
-from jupyterlab_dlcoach import samples
-from jupyterlab_dlcoach.callback import CoachCallback
+from jupyterlab_dlcoach.core import samples
+from jupyterlab_dlcoach.kernel.callback import CoachCallback
 
 
 def _timed(name):

@@ -72,8 +72,8 @@ def make_timer():
 def build(config: str, folder: Path, args, device):
     from fastai.vision.all import ImageDataLoaders, Resize, aug_transforms, error_rate, vision_learner
 
-    from jupyterlab_dlcoach import datasets
-    from jupyterlab_dlcoach.models import JobSpec
+    from jupyterlab_dlcoach.core import datasets
+    from jupyterlab_dlcoach.core.models import JobSpec
     from jupyterlab_dlcoach.trainer import data
 
     spec = JobSpec.from_json(
@@ -156,7 +156,7 @@ def main(argv=None) -> None:
 
     import torch  # noqa: F401 (after argument parsing, so --help answers at once)
 
-    from jupyterlab_dlcoach import samples
+    from jupyterlab_dlcoach.core import samples
 
     tmp = Path(tempfile.mkdtemp(prefix="dlcoach-throughput-"))
     try:

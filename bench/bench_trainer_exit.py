@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jupyterlab_dlcoach import samples
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach.core import samples
+from jupyterlab_dlcoach.core.store import RunStore
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ source .venv/bin/activate
 WORKDIR=${DLCOACH_WORKDIR:-$PWD/demo}
 mkdir -p "$WORKDIR"
 if [ ! -d "$WORKDIR/digits" ]; then
-  python -m jupyterlab_dlcoach.samples "$WORKDIR/digits"
+  python -m jupyterlab_dlcoach.core.samples "$WORKDIR/digits"
 fi
 
 args=(--notebook-dir="$WORKDIR")

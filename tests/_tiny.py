@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from jupyterlab_dlcoach import samples
+from jupyterlab_dlcoach.core import samples
 
 
 def tiny_learner(folder: Path, *, per_class=20, size=32, bs=16, cbs=None):

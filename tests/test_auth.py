@@ -8,7 +8,7 @@ from jupyter_server.utils import JupyterServerAuthWarning, url_path_join
 from tornado.httpclient import HTTPClientError
 from tornado.web import RequestHandler
 
-from jupyterlab_dlcoach.routes import NAMESPACE, route_table
+from jupyterlab_dlcoach.server.routes import NAMESPACE, route_table
 
 FAKE_ID = "0123456789ab"
 # A matching XSRF cookie and header: the request gets past tornado's XSRF check, so a 403 can only

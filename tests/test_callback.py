@@ -8,8 +8,8 @@ from fastai.callback.core import Callback
 from fastai.losses import CrossEntropyLossFlat
 
 from jupyterlab_dlcoach import CoachCallback
-from jupyterlab_dlcoach.callback import NanLossError
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore
+from jupyterlab_dlcoach.kernel.callback import NanLossError
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -12,9 +12,10 @@ import pytest
 from _tiny import tiny_learner
 from fastai.callback.core import Callback
 
-from jupyterlab_dlcoach import CoachCallback, notebook_view, recording
-from jupyterlab_dlcoach.recording import NotRecordedWarning
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach import CoachCallback
+from jupyterlab_dlcoach.core.store import RunStore
+from jupyterlab_dlcoach.kernel import notebook_view, recording
+from jupyterlab_dlcoach.kernel.recording import NotRecordedWarning
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -5,9 +5,9 @@ import os
 
 import pytest
 
-from jupyterlab_dlcoach import samples
-from jupyterlab_dlcoach.datasets import check_trainable, inspect, prepare, resolve
-from jupyterlab_dlcoach.errors import BadInput, Forbidden, NotFound
+from jupyterlab_dlcoach.core import samples
+from jupyterlab_dlcoach.core.datasets import check_trainable, inspect, prepare, resolve
+from jupyterlab_dlcoach.core.errors import BadInput, Forbidden, NotFound
 
 
 @pytest.fixture

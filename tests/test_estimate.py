@@ -5,10 +5,11 @@ import math
 import pytest
 from api_client import TINY_SPEC, coach  # noqa: F401
 
-from jupyterlab_dlcoach import estimate, routes, weights
-from jupyterlab_dlcoach.estimate import Measured, Plan
-from jupyterlab_dlcoach.models import JobSpec
-from jupyterlab_dlcoach.system import GPU
+from jupyterlab_dlcoach.core import weights
+from jupyterlab_dlcoach.core.models import JobSpec
+from jupyterlab_dlcoach.server import estimate, routes
+from jupyterlab_dlcoach.server.estimate import Measured, Plan
+from jupyterlab_dlcoach.server.system import GPU
 
 DIGITS = Plan("resnet18", 32, 1438, 359, 0, 3, "cpu")
 

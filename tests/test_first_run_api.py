@@ -4,8 +4,8 @@ the form is built from are published."""
 
 from api_client import coach  # noqa: F401
 
-from jupyterlab_dlcoach import samples
-from jupyterlab_dlcoach.models import ARCHS, job_schema
+from jupyterlab_dlcoach.core import samples
+from jupyterlab_dlcoach.core.models import ARCHS, job_schema
 
 
 async def test_schema_and_samples_are_published(coach):  # noqa: F811

@@ -14,7 +14,7 @@ from api_client import coach  # noqa: F401
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from jupyterlab_dlcoach.models import job_schema
+from jupyterlab_dlcoach.core.models import job_schema
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -39,7 +39,7 @@ async def test_impossible_sample_paths_are_refused_and_leave_nothing(coach, jp_r
 
 
 async def test_a_failed_sample_write_removes_the_folders_it_made(coach, jp_root_dir, monkeypatch):  # noqa: F811
-    from jupyterlab_dlcoach import samples
+    from jupyterlab_dlcoach.core import samples
 
     def full_disk(dest, **_):
         dest.mkdir(parents=True)

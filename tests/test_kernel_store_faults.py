@@ -5,7 +5,7 @@ import pytest
 from api_client import coach  # noqa: F401 (fixture)
 from test_notebook_widget_kernel import CELL
 
-from jupyterlab_dlcoach import samples
+from jupyterlab_dlcoach.core import samples
 
 
 @pytest.mark.timeout(240)

@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from jupyterlab_dlcoach.errors import BadInput
-from jupyterlab_dlcoach.models import ARCHS, JobSpec, job_schema
+from jupyterlab_dlcoach.core.errors import BadInput
+from jupyterlab_dlcoach.core.models import ARCHS, JobSpec, job_schema
 
 
 def test_defaults_and_round_trip():

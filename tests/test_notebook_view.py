@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_dlcoach import notebook_chart as chart
-from jupyterlab_dlcoach import notebook_view as nv
+from jupyterlab_dlcoach.kernel import notebook_chart as chart
+from jupyterlab_dlcoach.kernel import notebook_view as nv
 
 TESTS = Path(__file__).resolve().parent
 
@@ -173,7 +173,7 @@ def test_callback_shows_one_widget_and_updates_it(shapes, tmp_path, fake_kernel)
     from _tiny import tiny_learner
 
     from jupyterlab_dlcoach import CoachCallback
-    from jupyterlab_dlcoach.store import RunStore
+    from jupyterlab_dlcoach.core.store import RunStore
 
     learn = tiny_learner(shapes)
     cb = CoachCallback(db_path=tmp_path / "runs.sqlite")
@@ -234,7 +234,7 @@ def test_without_a_kernel_nothing_is_shown_nor_imported(shapes, tmp_path):
         from pathlib import Path
         from _tiny import tiny_learner
         from jupyterlab_dlcoach import CoachCallback
-        from jupyterlab_dlcoach.store import RunStore
+        from jupyterlab_dlcoach.core.store import RunStore
         learn = tiny_learner(Path({str(tmp_path / "shapes")!r}), per_class=6)
         learn.unfreeze()
         cb = CoachCallback(db_path={str(tmp_path / "runs.sqlite")!r})

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from api_client import coach  # noqa: F401 (fixture)
 
-from jupyterlab_dlcoach import samples
+from jupyterlab_dlcoach.core import samples
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jupyterlab_dlcoach.overfit import VERDICTS, assess, final_verdict, run_failure
+from jupyterlab_dlcoach.core.overfit import VERDICTS, assess, final_verdict, run_failure
 
 
 def curve(*rows, phase="fit"):

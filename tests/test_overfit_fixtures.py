@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_dlcoach.overfit import VERDICTS, assess, noise_band, run_failure
+from jupyterlab_dlcoach.core.overfit import VERDICTS, assess, noise_band, run_failure
 
 CURVES = Path(__file__).parent / "fixtures" / "curves"
 

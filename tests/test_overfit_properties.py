@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jupyterlab_dlcoach.overfit import (
+from jupyterlab_dlcoach.core.overfit import (
     GAP,
     NOTES,
     VERDICTS,

@@ -4,8 +4,8 @@ import sqlite3
 import threading
 import time
 
-from jupyterlab_dlcoach.ownership import Ownership
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore
+from jupyterlab_dlcoach.server.ownership import Ownership
 
 
 def queued(store, owner=None):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jupyterlab_dlcoach import recipe
+from jupyterlab_dlcoach.core import recipe
 
 
 def test_auto_recipe_fine_tunes_only_what_was_pretrained():

@@ -6,9 +6,9 @@ import sys
 import psutil
 from api_client import TINY_SPEC, coach  # noqa: F401
 
-from jupyterlab_dlcoach.executor import LocalProcessExecutor
-from jupyterlab_dlcoach.jobs import JobManager
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore
+from jupyterlab_dlcoach.server.executor import LocalProcessExecutor
+from jupyterlab_dlcoach.server.jobs import JobManager
 
 
 def fresh_manager(app, store):
@@ -168,7 +168,7 @@ async def test_a_job_that_cannot_start_does_not_stall_the_queue(tmp_path, jp_roo
 async def test_terminate_stops_once_the_trainer_was_reaped(monkeypatch):
     import signal as signals
 
-    from jupyterlab_dlcoach import executor as executor_module
+    from jupyterlab_dlcoach.server import executor as executor_module
 
     proc = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
     proc.wait()
@@ -185,7 +185,7 @@ async def test_a_watcher_that_fails_frees_its_slot(tmp_path, jp_root_dir):
     import asyncio
     import os
 
-    from jupyterlab_dlcoach.executor import Executor, TrainerHandle
+    from jupyterlab_dlcoach.server.executor import Executor, TrainerHandle
 
     class Fake(Executor):
         def spawn(self, run_id, db_path, root_dir, env=None):
@@ -225,7 +225,7 @@ async def test_each_running_job_gets_its_own_gpu(tmp_path, jp_root_dir):
     import asyncio
     import os
 
-    from jupyterlab_dlcoach.executor import Executor, TrainerHandle
+    from jupyterlab_dlcoach.server.executor import Executor, TrainerHandle
 
     envs: dict[str, dict | None] = {}
     release = asyncio.Event()

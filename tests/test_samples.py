@@ -5,9 +5,9 @@ import hashlib
 import pytest
 from PIL import Image
 
-from jupyterlab_dlcoach import samples
-from jupyterlab_dlcoach.datasets import inspect
-from jupyterlab_dlcoach.errors import BadInput, Conflict
+from jupyterlab_dlcoach.core import samples
+from jupyterlab_dlcoach.core.datasets import inspect
+from jupyterlab_dlcoach.core.errors import BadInput, Conflict
 
 
 def digest(folder):

@@ -144,8 +144,8 @@ async def test_the_server_never_imports_torch_or_fastai(server):
     # Shutting down ends the idle warm trainer: nothing is left behind.
     assert [p.pid for p in warm if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
     modules = json.loads(modules_out.read_text())
-    assert "jupyterlab_dlcoach.routes" in modules
-    assert "jupyterlab_dlcoach.warm_pool" in modules
+    assert "jupyterlab_dlcoach.server.routes" in modules
+    assert "jupyterlab_dlcoach.server.warm_pool" in modules
     heavy = [m for m in modules if m.split(".")[0] in HEAVY]
     assert heavy == [], f"the server imported {heavy[:5]}"
     warnings = [line for line in stderr.splitlines() if "registered for" in line and ns in line]

@@ -5,8 +5,8 @@ import sqlite3
 
 import pytest
 
-from jupyterlab_dlcoach.errors import NotFound
-from jupyterlab_dlcoach.store import RunStore, default_db_path
+from jupyterlab_dlcoach.core.errors import NotFound
+from jupyterlab_dlcoach.core.store import RunStore, default_db_path
 
 
 def test_default_path_honours_env(monkeypatch, tmp_path):

@@ -8,7 +8,7 @@ import tempfile
 import pytest
 from api_client import coach  # noqa: F401
 
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore
 
 
 def _truncated(db):

@@ -9,7 +9,7 @@ import pytest
 from api_client import coach  # noqa: F401
 from tornado.httpclient import HTTPClientError
 
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 import json
 
-from jupyterlab_dlcoach import system, weights
+from jupyterlab_dlcoach.core import weights
+from jupyterlab_dlcoach.server import system
 
 
 async def test_system_route_reports_device_and_versions(jp_fetch):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_dlcoach import samples
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach.core import samples
+from jupyterlab_dlcoach.core.store import RunStore
 
 pytestmark = pytest.mark.timeout(240)
 REPO = Path(__file__).resolve().parents[1]

@@ -16,8 +16,8 @@ from api_client import TINY_SPEC, coach, group_members  # noqa: F401
 from test_jobs_api import wait_for_workers
 from test_restart import fresh_manager
 
-from jupyterlab_dlcoach.executor import LocalProcessExecutor
-from jupyterlab_dlcoach.store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore
+from jupyterlab_dlcoach.server.executor import LocalProcessExecutor
 from jupyterlab_dlcoach.trainer.warm import MARKER
 
 # Generous: these train for real, and CI machines are sometimes shared and slow.

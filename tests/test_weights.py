@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 from api_client import Coach, coach_app
 
-from jupyterlab_dlcoach import weights
+from jupyterlab_dlcoach.core import weights
 
 FAKE = b"not really a state dict, but the bytes a test can check " * 40_000  # about 2.2 MB
 

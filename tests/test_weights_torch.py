@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_dlcoach import weights
-from jupyterlab_dlcoach.models import ARCHS
+from jupyterlab_dlcoach.core import weights
+from jupyterlab_dlcoach.core.models import ARCHS
 
 ASK_TORCH = """
 import json, os, sys
@@ -90,7 +90,8 @@ def test_the_trainer_looks_where_the_server_does(monkeypatch, tmp_path):
 
 def test_the_server_side_modules_never_load_torch():
     code = (
-        "import sys, jupyterlab_dlcoach.weights, jupyterlab_dlcoach.estimate, jupyterlab_dlcoach.system; "
+        "import sys, jupyterlab_dlcoach.core.weights, jupyterlab_dlcoach.server.estimate, "
+        "jupyterlab_dlcoach.server.system; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'torchvision', 'fastai')))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -15,11 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-from .. import recipe
-from ..errors import CoachError
-from ..models import ARCHS, JobSpec
-from ..store import RunStore
-from . import TrainerError
+from jupyterlab_dlcoach.core import recipe
+from jupyterlab_dlcoach.core.errors import CoachError
+from jupyterlab_dlcoach.core.models import ARCHS, JobSpec
+from jupyterlab_dlcoach.core.store import RunStore
+from jupyterlab_dlcoach.trainer import TrainerError
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -72,7 +72,7 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     # Heavy imports here, after argument parsing, so `--help` and bad arguments answer at once.
     import torch
 
-    from . import checks
+    from jupyterlab_dlcoach.trainer import checks
 
     t0 = time.time()
     device = checks.pick_device(spec)
@@ -84,9 +84,9 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
 
     from fastai.torch_core import set_seed
 
-    from .. import datasets
-    from ..callback import CoachCallback, NanLossError
-    from . import data
+    from jupyterlab_dlcoach.core import datasets
+    from jupyterlab_dlcoach.kernel.callback import CoachCallback, NanLossError
+    from jupyterlab_dlcoach.trainer import data
 
     try:
         report, items = datasets.prepare(root, spec.dataset, spec.labels)
@@ -205,7 +205,7 @@ def fit(learn, settings: dict, coach) -> None:
 
 
 def resolve_folder(root: Path, spec: JobSpec) -> Path:
-    from .. import datasets
+    from jupyterlab_dlcoach.core import datasets
 
     return datasets.resolve(root, spec.dataset)
 
@@ -283,6 +283,6 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
 
 
 if __name__ == "__main__":
-    from .quick_exit import run_then_exit
+    from jupyterlab_dlcoach.trainer.quick_exit import run_then_exit
 
     run_then_exit(main)

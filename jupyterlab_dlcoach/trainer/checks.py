@@ -3,28 +3,14 @@ so a job that cannot run (no GPU, no cached weights) fails within seconds."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import torch
 
-from .. import weights
-from ..models import JobSpec
-from . import TrainerError
-
-
-def device_label(device) -> str:
-    """'cuda:0 (NVIDIA H100 …)' or 'cpu', for the run's device column."""
-    device = torch.device(device)
-    if device.type == "cuda":
-        index = device.index if device.index is not None else torch.cuda.current_device()
-        label = f"cuda:{index} ({torch.cuda.get_device_name(index)})"
-        # The queue hands each job one GPU through CUDA_VISIBLE_DEVICES: name the machine's GPU number.
-        visible = os.environ.get("CUDA_VISIBLE_DEVICES", "").split(",")
-        if len(visible) > index and visible[index].strip().isdigit():
-            label += f", GPU {visible[index].strip()} of the machine"
-        return label
-    return device.type
+from jupyterlab_dlcoach.core import weights
+from jupyterlab_dlcoach.core.models import JobSpec
+from jupyterlab_dlcoach.kernel.devices import device_label  # noqa: F401 (the trainer's name for it)
+from jupyterlab_dlcoach.trainer import TrainerError
 
 
 def pick_device(spec: JobSpec) -> torch.device:

@@ -20,8 +20,8 @@ from fastai.vision.all import (
     vision_learner,
 )
 
-from ..models import JobSpec
-from . import TrainerError
+from jupyterlab_dlcoach.core.models import JobSpec
+from jupyterlab_dlcoach.trainer import TrainerError
 
 
 # The labellers are classes in an importable module, not lambdas, so that learn.export() can pickle them.

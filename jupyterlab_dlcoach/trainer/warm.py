@@ -1,6 +1,6 @@
 """`python -m jupyterlab_dlcoach.trainer.warm`: a trainer that imports torch and fastai before its job.
 
-Started by the server (see :mod:`jupyterlab_dlcoach.warm_pool`) with no job. It imports what every job
+Started by the server (see :mod:`jupyterlab_dlcoach.server.warm_pool`) with no job. It imports what every job
 needs, says so on stdout (its log), then blocks on stdin for one JSON line
 ``{"run", "db", "root", "env"}``. It applies ``env`` to its own environment (CUDA_VISIBLE_DEVICES is
 read when CUDA initialises, which importing torch does not do) and runs the same ``main()`` as
@@ -24,8 +24,9 @@ def warm_up() -> None:
     import torch  # noqa: F401
     import torchvision  # noqa: F401
 
-    from .. import callback, datasets  # noqa: F401
-    from . import __main__, checks, data  # noqa: F401
+    from jupyterlab_dlcoach.core import datasets  # noqa: F401
+    from jupyterlab_dlcoach.kernel import callback  # noqa: F401
+    from jupyterlab_dlcoach.trainer import __main__, checks, data  # noqa: F401
 
 
 def read_job() -> dict | None:
@@ -72,8 +73,8 @@ def main() -> None:
         # honour it. exec keeps the pid, group and log, so the server sees no difference.
         argv = [sys.executable, "-m", "jupyterlab_dlcoach.trainer", *cold_argv(job)]
         os.execve(sys.executable, argv, dict(os.environ))  # noqa: S606 (no shell wanted)
-    from .__main__ import main as trainer_main
-    from .quick_exit import run_then_exit
+    from jupyterlab_dlcoach.trainer.__main__ import main as trainer_main
+    from jupyterlab_dlcoach.trainer.quick_exit import run_then_exit
 
     run_then_exit(trainer_main, cold_argv(job))
 

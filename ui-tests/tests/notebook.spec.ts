@@ -3,7 +3,7 @@ import { expect, test } from '@jupyterlab/galata';
 const CELL = [
   'from fastai.vision.all import ImageDataLoaders, Resize, error_rate, resnet18, vision_learner',
   'from jupyterlab_dlcoach import CoachCallback',
-  'from jupyterlab_dlcoach.samples import shapes',
+  'from jupyterlab_dlcoach.core.samples import shapes',
   "folder = shapes('nb-shapes', per_class=12, image_size=32)",
   'dls = ImageDataLoaders.from_folder(folder, valid_pct=0.25, seed=0, item_tfms=Resize(32), bs=8, num_workers=0)',
   'learn = vision_learner(dls, resnet18, pretrained=False, metrics=error_rate)',

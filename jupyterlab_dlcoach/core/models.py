@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from .errors import BadInput
+from jupyterlab_dlcoach.core.errors import BadInput
 
 # torchvision architectures that fastai's vision_learner knows how to cut and split
 # (its `model_meta`), so the frozen/unfrozen phases of fine_tune mean what they should.

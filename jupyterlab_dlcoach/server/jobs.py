@@ -2,7 +2,7 @@
 
 The server, not the trainer, decides a job's final state, from how its process ended: a trainer that is
 killed cannot report its own death. Everything here runs on the server's event loop and never imports
-torch (the trainer is a separate interpreter, see :mod:`jupyterlab_dlcoach.executor`).
+torch (the trainer is a separate interpreter, see :mod:`jupyterlab_dlcoach.server.executor`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from . import datasets
-from .errors import BadInput, CoachError, Conflict, NotFound
-from .executor import Executor, TrainerHandle, artifacts_dir
-from .models import JobSpec
-from .ownership import Ownership
-from .recovery import Recovery
-from .run_states import (
+from jupyterlab_dlcoach.core import datasets
+from jupyterlab_dlcoach.core.errors import BadInput, CoachError, Conflict, NotFound
+from jupyterlab_dlcoach.core.models import JobSpec
+from jupyterlab_dlcoach.server.executor import Executor, TrainerHandle, artifacts_dir
+from jupyterlab_dlcoach.server.ownership import Ownership
+from jupyterlab_dlcoach.server.recovery import Recovery
+from jupyterlab_dlcoach.server.run_states import (
     ACTIVE_STATES,
     CANCELLED,
     FAILED,

@@ -6,7 +6,7 @@ hand the very same command (``python -m jupyterlab_dlcoach.trainer --db … --ru
 cluster engine (Kubernetes Jobs, Ray, Slurm) without touching routes, store or UI.
 
 Nothing here imports torch: the trainer is a fresh interpreter (or a warm one, see
-:mod:`jupyterlab_dlcoach.warm_pool`, which imported torch in its own process before its job came).
+:mod:`jupyterlab_dlcoach.server.warm_pool`, which imported torch in its own process before its job came).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psutil
 
-from .warm_pool import WarmTrainers
+from jupyterlab_dlcoach.server.warm_pool import WarmTrainers
 
 # How often a watcher looks at a process it cannot be woken by (a re-attached one, or our own child).
 WATCH_INTERVAL_S = 0.1

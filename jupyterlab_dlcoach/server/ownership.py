@@ -15,7 +15,7 @@ import socket
 import time
 import uuid
 
-from .run_states import CANCELLED, QUEUED, RUNNING
+from jupyterlab_dlcoach.server.run_states import CANCELLED, QUEUED, RUNNING
 
 HEARTBEAT_S = 2.0
 OWNER_TIMEOUT_S = 15.0

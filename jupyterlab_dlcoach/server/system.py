@@ -12,7 +12,7 @@ import platform
 from dataclasses import asdict, dataclass
 from importlib import metadata
 
-from . import weights
+from jupyterlab_dlcoach.core import weights
 
 VERSIONED_PACKAGES = ("torch", "torchvision", "fastai", "jupyterlab", "jupyter_server", "jupyterlab_dlcoach")
 

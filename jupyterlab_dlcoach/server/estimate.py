@@ -19,9 +19,9 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from . import datasets, recipe, weights
-from .errors import CoachError
-from .models import JobSpec
+from jupyterlab_dlcoach.core import datasets, recipe, weights
+from jupyterlab_dlcoach.core.errors import CoachError
+from jupyterlab_dlcoach.core.models import JobSpec
 
 # Costs relative to one training image of resnet18 at 32 px in an unfrozen epoch, and the share of that
 # cost that does not grow with the picture or the model (decoding, augmenting, batching). Measured as

@@ -1,6 +1,6 @@
 """The states of a run and the rules that decide how a job ended, from what its trainer left behind.
 
-Plain functions of a stored run and an exit status, used by the job queue (:mod:`jupyterlab_dlcoach.jobs`);
+Plain functions of a stored run and an exit status, used by the job queue (`server.jobs`);
 nothing here touches a process except to ask whether a notebook's kernel still lives.
 """
 

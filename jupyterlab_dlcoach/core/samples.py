@@ -1,6 +1,6 @@
 """The built-in sample data sets, written as image folders with no download.
 
-    from jupyterlab_dlcoach import samples
+    from jupyterlab_dlcoach.core import samples
     path = samples.digits("digits")        # real handwritten digits, one folder per class
     path = samples.digits_noisy("noisy")   # the same with wrong labels: it overfits on purpose
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from .errors import BadInput, CoachError, Conflict
+from jupyterlab_dlcoach.core.errors import BadInput, CoachError, Conflict
 
 MARKER = ".dlcoach-sample.json"
 SHAPES = ("circle", "square", "triangle")
@@ -252,7 +252,7 @@ def shapes_noisy(path: str | Path = "shapes-noisy", **kwargs) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m jupyterlab_dlcoach.samples DEST [--name digits-noisy]`: write a sample from a shell."""
+    """`python -m jupyterlab_dlcoach.core.samples DEST [--name digits-noisy]`: write a sample from a shell."""
     import argparse
 
     lines = "\n".join(f"  {n}: {i['description']}" for n, i in SAMPLES.items())

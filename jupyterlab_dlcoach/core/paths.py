@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from .errors import BadInput, Forbidden, NotFound
+from jupyterlab_dlcoach.core.errors import BadInput, Forbidden, NotFound
 
 
 def _bad_path(rel, why: str) -> BadInput:

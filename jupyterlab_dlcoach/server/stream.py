@@ -21,8 +21,8 @@ from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
-from .base import AUTH_RESOURCE, CoachErrorsMixin
-from .errors import BadInput
+from jupyterlab_dlcoach.core.errors import BadInput
+from jupyterlab_dlcoach.server.base import AUTH_RESOURCE, CoachErrorsMixin
 
 # A websocket frame carries at most this many events, so a long backlog arrives in digestible pieces.
 CHUNK = 500

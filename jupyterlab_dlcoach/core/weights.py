@@ -25,8 +25,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BadInput
-from .models import ARCHS
+from jupyterlab_dlcoach.core.errors import BadInput
+from jupyterlab_dlcoach.core.models import ARCHS
 
 DEFAULT_BASE_URL = "https://download.pytorch.org/models/"
 BASE_URL_ENV = "DLCOACH_WEIGHTS_URL"

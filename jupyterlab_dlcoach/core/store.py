@@ -16,7 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .errors import NotFound
+from jupyterlab_dlcoach.core.errors import NotFound
 
 # 2: runs.owner and the owners table (which server runs a job; see ownership.py).
 SCHEMA_VERSION = 2

@@ -10,8 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from . import datasets, samples
-from .errors import BadInput, Forbidden
+from jupyterlab_dlcoach.core import datasets, samples
+from jupyterlab_dlcoach.core.errors import BadInput, Forbidden
 
 MAX_DEPTH = 32
 MAX_NAME_BYTES = 255

@@ -6,7 +6,7 @@ import sqlite3
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 
-from .errors import BadInput, CoachError, StoreBusy
+from jupyterlab_dlcoach.core.errors import BadInput, CoachError, StoreBusy
 
 AUTH_RESOURCE = "dlcoach"
 # An error body quotes the user's input at most this much: a 10 MB field must not come back as 10 MB.
@@ -60,7 +60,7 @@ class CoachHandler(CoachErrorsMixin, ExtensionHandlerMixin, APIHandler):
 
     @property
     def coach(self):
-        """The running :class:`~jupyterlab_dlcoach.app.DLCoachApp`."""
+        """The running :class:`~jupyterlab_dlcoach.server.app.DLCoachApp`."""
         return self.extensionapp
 
     def json_body(self) -> dict:

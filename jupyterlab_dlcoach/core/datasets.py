@@ -15,9 +15,9 @@ from pathlib import Path
 import regex
 from PIL import Image
 
-from .errors import BadInput
-from .labels_csv import by_csv
-from .paths import _hidden_below, resolve
+from jupyterlab_dlcoach.core.errors import BadInput
+from jupyterlab_dlcoach.core.labels_csv import by_csv
+from jupyterlab_dlcoach.core.paths import _hidden_below, resolve
 
 __all__ = ["check_trainable", "inspect", "labelled_items", "prepare", "resolve", "unreadable"]
 

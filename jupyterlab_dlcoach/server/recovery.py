@@ -1,7 +1,7 @@
 """What an earlier server, another server on the same store, or a notebook kernel that died left
 behind: the job queue's recovery and sharing half.
 
-Mixed into :class:`jupyterlab_dlcoach.jobs.JobManager`, whose store, owner, executor, queue and
+Mixed into :class:`jupyterlab_dlcoach.server.jobs.JobManager`, whose store, owner, executor, queue and
 bookkeeping (``_watch``, ``_finish``, ``on_change``, ``_spawn_task``) it uses.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from .run_states import INTERRUPTED, QUEUED, RUNNING, ended_state, kernel_alive
+from jupyterlab_dlcoach.server.run_states import INTERRUPTED, QUEUED, RUNNING, ended_state, kernel_alive
 
 
 class Recovery:

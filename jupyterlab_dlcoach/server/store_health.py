@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore
 
 # A full integrity check reads every page; on a very large store only the cheap checks run at start.
 QUICK_CHECK_MAX_BYTES = 256 * 2**20

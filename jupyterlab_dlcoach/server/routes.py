@@ -12,12 +12,13 @@ from pathlib import Path
 import tornado
 from jupyter_server.auth.decorator import authorized
 
-from . import datasets, estimate, sample_paths, samples, weights
-from .base import CoachHandler
-from .errors import BadInput, NotFound
-from .models import JobSpec, job_schema
-from .stream import StreamHandler, parse_after
-from .system import nvml_gpus, system_info
+from jupyterlab_dlcoach.core import datasets, samples, weights
+from jupyterlab_dlcoach.core.errors import BadInput, NotFound
+from jupyterlab_dlcoach.core.models import JobSpec, job_schema
+from jupyterlab_dlcoach.server import estimate, sample_paths
+from jupyterlab_dlcoach.server.base import CoachHandler
+from jupyterlab_dlcoach.server.stream import StreamHandler, parse_after
+from jupyterlab_dlcoach.server.system import nvml_gpus, system_info
 
 NAMESPACE = "jupyterlab-dlcoach"
 # Run ids are 12 hex digits (see store.create_run); anything else is not a run and gets the router's 404.

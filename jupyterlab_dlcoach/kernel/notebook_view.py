@@ -17,7 +17,15 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 
-from .notebook_chart import FONT, MAX_POINTS, BatchSeries, chart_svg, esc, finite, num
+from jupyterlab_dlcoach.kernel.notebook_chart import (
+    FONT,
+    MAX_POINTS,
+    BatchSeries,
+    chart_svg,
+    esc,
+    finite,
+    num,
+)
 
 # Batch-only flushes re-render the widget at most this often; epoch, warning and state events at once.
 UPDATE_S = 0.5

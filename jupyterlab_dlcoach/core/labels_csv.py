@@ -7,8 +7,8 @@ import os
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from .errors import BadInput, Forbidden, NotFound
-from .paths import _hidden_below, resolve
+from jupyterlab_dlcoach.core.errors import BadInput, Forbidden, NotFound
+from jupyterlab_dlcoach.core.paths import _hidden_below, resolve
 
 # A labels CSV larger than this is refused instead of read into memory.
 MAX_CSV_BYTES = 50 * 2**20

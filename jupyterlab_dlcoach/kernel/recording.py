@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from .store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore
 
 BUSY_S = 1.0
 RETRY_S = 2.0

@@ -21,10 +21,11 @@ import torch
 from fastai.callback.core import Callback
 from fastai.learner import Recorder
 
-from . import notebook_view, overfit
-from .recording import StoreWriter, not_recorded_note
-from .store import RunStore, default_db_path
-from .trainer.checks import device_label
+from jupyterlab_dlcoach.core import overfit
+from jupyterlab_dlcoach.core.store import RunStore, default_db_path
+from jupyterlab_dlcoach.kernel import notebook_view
+from jupyterlab_dlcoach.kernel.devices import device_label
+from jupyterlab_dlcoach.kernel.recording import StoreWriter, not_recorded_note
 
 # Batch events are written in groups: one transaction at most this often (and at each epoch's end).
 FLUSH_S = 0.25
