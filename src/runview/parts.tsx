@@ -3,7 +3,7 @@ import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { DLCoach } from '../models';
-import { formatEta, fractionDone } from '../training/progress';
+import { ProgressRow } from '../training/progress';
 import { Sentence } from '../training/fields';
 import { Warnings } from '../training/warnings';
 import {
@@ -24,17 +24,6 @@ export interface IPartProps {
   isTerm: (term: string) => boolean;
 }
 
-function phaseText(phase: DLCoach.Phase, trans: TranslationBundle): string {
-  switch (phase) {
-    case 'frozen':
-      return trans.__('body frozen');
-    case 'unfrozen':
-      return trans.__('every layer training');
-    default:
-      return trans.__('training');
-  }
-}
-
 /** Title, state, and progress with phase and time left. */
 export function RunHeader(props: IPartProps): React.ReactElement {
   const { model, trans } = props;
@@ -48,9 +37,6 @@ export function RunHeader(props: IPartProps): React.ReactElement {
       </p>
     );
   }
-  const p = run.progress;
-  const eta = formatEta(p?.eta_s);
-  const done = fractionDone(p);
   return (
     <div className="jp-DLCoach-runHeader">
       <h2 className="jp-DLCoach-runTitle">{run.name}</h2>
@@ -58,26 +44,7 @@ export function RunHeader(props: IPartProps): React.ReactElement {
         {stateLabel(run, trans)}
       </span>
       {run.state === 'running' && (
-        <span className="jp-DLCoach-progressRow">
-          <progress
-            className="jp-DLCoach-progress"
-            max={1}
-            value={done}
-            aria-label={trans.__('Training progress')}
-          />
-          <span className="jp-DLCoach-progressText">
-            {p
-              ? trans.__(
-                  'epoch %1 of %2 (%3) · %4%',
-                  p.epoch + 1,
-                  p.epochs,
-                  phaseText(p.phase, trans),
-                  Math.round(done * 100)
-                )
-              : trans.__('starting…')}
-            {eta ? ` · ${trans.__('about %1 left', eta)}` : ''}
-          </span>
-        </span>
+        <ProgressRow progress={run.progress} trans={trans} withPhase />
       )}
     </div>
   );

@@ -253,3 +253,36 @@ export function PretrainedChoice(
     </div>
   );
 }
+
+/** A labelled text input with its hint as the label's tooltip. */
+export function TextField(props: {
+  label: string;
+  hint: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  wide?: boolean;
+  code?: boolean;
+  invalid?: boolean;
+}): React.ReactElement {
+  return (
+    <label
+      className={
+        'jp-DLCoach-field' + (props.wide ? ' jp-DLCoach-field-wide' : '')
+      }
+      title={props.hint}
+    >
+      <span>{props.label}</span>
+      <input
+        className={'jp-mod-styled' + (props.code ? ' jp-DLCoach-code' : '')}
+        name={props.name}
+        value={props.value}
+        placeholder={props.placeholder}
+        spellCheck={props.code ? false : undefined}
+        aria-invalid={props.invalid}
+        onChange={e => props.onChange(e.target.value)}
+      />
+    </label>
+  );
+}

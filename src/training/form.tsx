@@ -8,7 +8,8 @@ import {
   InspectionSummary,
   ITermProps,
   PretrainedChoice,
-  SchemaInput
+  SchemaInput,
+  TextField
 } from './fields';
 import { useFormSources } from './formSources';
 import { useTrainingForm } from './formState';
@@ -57,23 +58,16 @@ function TrainingForm(
       noValidate
     >
       <div className="jp-DLCoach-folderRow">
-        <label
-          className="jp-DLCoach-field"
-          title={trans.__(
+        <TextField
+          label={trans.__('Images folder')}
+          hint={trans.__(
             'A folder relative to the folder JupyterLab was started in'
           )}
-        >
-          <span>{trans.__('Images folder')}</span>
-          <input
-            className="jp-mod-styled"
-            name="dataset"
-            value={form.dataset}
-            aria-invalid={
-              message?.error === true && message.field === 'dataset'
-            }
-            onChange={e => form.changeDataset(e.target.value)}
-          />
-        </label>
+          name="dataset"
+          value={form.dataset}
+          invalid={message?.error === true && message.field === 'dataset'}
+          onChange={value => form.changeDataset(value)}
+        />
         <button
           type="button"
           className="jp-mod-styled"

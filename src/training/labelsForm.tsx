@@ -2,7 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { DLCoach } from '../models';
-import { ITermProps, Term } from './fields';
+import { ITermProps, Term, TextField } from './fields';
 
 /** Where the images' labels come from, as the form holds it while the learner types. */
 export interface ILabelsState {
@@ -104,66 +104,47 @@ export function LabelsForm(
         </select>
       </label>
       {state.from === 'filename' && (
-        <label
-          className="jp-DLCoach-field jp-DLCoach-field-wide"
-          title={trans.__(
+        <TextField
+          wide
+          code
+          label={trans.__('File-name pattern')}
+          hint={trans.__(
             'A regular expression with one group (…) around the label; e.g. for great_pyrenees_173.jpg the pattern ^(.+)_\\d+\\.jpg$ gives great_pyrenees.'
           )}
-        >
-          <span>{trans.__('File-name pattern')}</span>
-          <input
-            className="jp-mod-styled jp-DLCoach-code"
-            name="labels_pattern"
-            value={state.pattern}
-            placeholder="^(.+)_\d+\.jpg$"
-            spellCheck={false}
-            onChange={e => set({ pattern: e.target.value })}
-          />
-        </label>
+          name="labels_pattern"
+          value={state.pattern}
+          placeholder="^(.+)_\d+\.jpg$"
+          onChange={pattern => set({ pattern })}
+        />
       )}
       {state.from === 'csv' && (
         <div className="jp-DLCoach-fieldRow">
-          <label
-            className="jp-DLCoach-field"
-            title={trans.__('The CSV file, relative to the images folder.')}
-          >
-            <span>{trans.__('CSV file')}</span>
-            <input
-              className="jp-mod-styled"
-              name="labels_file"
-              value={state.file}
-              placeholder="labels.csv"
-              onChange={e => set({ file: e.target.value })}
-            />
-          </label>
-          <label
-            className="jp-DLCoach-field"
-            title={trans.__('The column that holds each image’s label.')}
-          >
-            <span>{trans.__('Label column')}</span>
-            <input
-              className="jp-mod-styled"
-              name="labels_column"
-              value={state.column}
-              placeholder="label"
-              onChange={e => set({ column: e.target.value })}
-            />
-          </label>
-          <label
-            className="jp-DLCoach-field"
-            title={trans.__(
+          <TextField
+            label={trans.__('CSV file')}
+            hint={trans.__('The CSV file, relative to the images folder.')}
+            name="labels_file"
+            value={state.file}
+            placeholder="labels.csv"
+            onChange={file => set({ file })}
+          />
+          <TextField
+            label={trans.__('Label column')}
+            hint={trans.__('The column that holds each image’s label.')}
+            name="labels_column"
+            value={state.column}
+            placeholder="label"
+            onChange={column => set({ column })}
+          />
+          <TextField
+            label={trans.__('File-name column')}
+            hint={trans.__(
               'The column that holds each image’s file name; empty: the first other column.'
             )}
-          >
-            <span>{trans.__('File-name column')}</span>
-            <input
-              className="jp-mod-styled"
-              name="labels_fn_column"
-              value={state.fnColumn}
-              placeholder={trans.__('optional')}
-              onChange={e => set({ fnColumn: e.target.value })}
-            />
-          </label>
+            name="labels_fn_column"
+            value={state.fnColumn}
+            placeholder={trans.__('optional')}
+            onChange={fnColumn => set({ fnColumn })}
+          />
         </div>
       )}
     </fieldset>

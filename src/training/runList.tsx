@@ -5,7 +5,7 @@ import * as React from 'react';
 
 import { DLCoach } from '../models';
 import { CommandIDs } from '../tokens';
-import { formatEta, fractionDone } from './progress';
+import { ProgressRow } from './progress';
 import { Sentence } from './fields';
 import { ACTIVE_STATES, RunsModel } from './runs';
 import { Sparkline } from './sparkline';
@@ -33,8 +33,6 @@ function RunRow(
 ): React.ReactElement {
   const { run, runs, trans, selected } = props;
   const active = ACTIVE_STATES.includes(run.state);
-  const done = fractionDone(run.progress);
-  const eta = formatEta(run.progress?.eta_s);
   const result = resultText(run, trans);
   return (
     <li
@@ -66,25 +64,7 @@ function RunRow(
         </span>
       </button>
       {run.state === 'running' && (
-        <div className="jp-DLCoach-progressRow">
-          <progress
-            className="jp-DLCoach-progress"
-            max={1}
-            value={done}
-            aria-label={trans.__('Training progress')}
-          />
-          <span className="jp-DLCoach-progressText">
-            {run.progress
-              ? trans.__(
-                  'epoch %1 of %2 · %3%',
-                  run.progress.epoch + 1,
-                  run.progress.epochs,
-                  Math.round(done * 100)
-                )
-              : trans.__('starting…')}
-            {eta ? ` · ${trans.__('about %1 left', eta)}` : ''}
-          </span>
-        </div>
+        <ProgressRow progress={run.progress} trans={trans} />
       )}
       <div className="jp-DLCoach-runActions">
         <button
