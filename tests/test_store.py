@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from jupyterlab_dlcoach.core.errors import NotFound
-from jupyterlab_dlcoach.core.store import RunStore, default_db_path
+from jupyterlab_dlcoach.core.store import _EVENTS_OF_TYPE_SQL, RunStore, default_db_path
 
 
 def test_default_path_honours_env(monkeypatch, tmp_path):
@@ -53,6 +53,10 @@ def test_events_seq_tail_and_reopen(tmp_path):
     assert store.get_run(r1)["progress"] == {"epoch": 0}
     assert [e["seq"] for e in store.events(r1)] == [1, 2, 3]
     assert [e["seq"] for e in store.events(r1, after=1, limit=1)] == [2]
+    assert [(e["seq"], e["type"]) for e in store.events(r1, event_type="epoch")] == [(3, "epoch")]
+    assert store.events(r1, after=3, event_type="epoch") == []
+    plan = store._conn().execute("EXPLAIN QUERY PLAN " + _EVENTS_OF_TYPE_SQL, (r1, "epoch", 0, -1)).fetchall()
+    assert "events_by_type" in str([tuple(row) for row in plan])  # the epoch events alone, by index
     events, cursor = store.tail(start, limit=2)
     assert [(e["run_id"], e["seq"]) for e in events] == [(r1, 1), (r1, 2)]
     events, cursor = store.tail(cursor)

@@ -82,7 +82,12 @@ CREATE TABLE IF NOT EXISTS events (
     payload TEXT NOT NULL,
     UNIQUE (run_id, seq)
 );
+-- A run's few epoch, warning and state events, read without scanning its many batch events.
+CREATE INDEX IF NOT EXISTS events_by_type ON events (run_id, type, seq);
 """
+
+_EVENTS_SQL = "SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+_EVENTS_OF_TYPE_SQL = "SELECT * FROM events WHERE run_id = ? AND type = ? AND seq > ? ORDER BY seq LIMIT ?"
 
 
 def default_db_path() -> Path:
@@ -305,11 +310,17 @@ class RunStore:
             **json.loads(row["payload"]),
         }
 
-    def events(self, run_id: str, after: int = 0, limit: int | None = None) -> list[dict]:
-        rows = self._conn().execute(
-            "SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-            (run_id, after, -1 if limit is None else limit),
-        )
+    def events(
+        self, run_id: str, after: int = 0, limit: int | None = None, event_type: str | None = None
+    ) -> list[dict]:
+        """A run's events after seq `after`, in order; only those of `event_type` when given (the
+        epoch events of a run are a few rows among its many batch events: read them alone)."""
+        limit = -1 if limit is None else limit
+        if event_type is None:
+            sql, args = _EVENTS_SQL, (run_id, after, limit)
+        else:
+            sql, args = _EVENTS_OF_TYPE_SQL, (run_id, event_type, after, limit)
+        rows = self._conn().execute(sql, args)
         return [self._event_dict(r) for r in rows]
 
     def tail(self, after_id: int, limit: int = 1000) -> tuple[list[dict], int]:

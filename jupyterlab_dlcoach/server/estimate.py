@@ -255,7 +255,7 @@ def estimate_job(spec: JobSpec, *, root, store, gpus: list) -> dict:
     history = []
     # The newest completed jobs; a few more than are used, since some may lack what is measured.
     for run in [r for r in runs if r.get("state") == "completed"][: 4 * HISTORY_RUNS]:
-        epochs = [e for e in store.events(run["id"]) if e["type"] == "epoch"]
+        epochs = store.events(run["id"], event_type="epoch")
         # A run on this very data set had as many images as it has now (the likeliest case by far).
         earlier = run.get("spec") or {}
         same_data = (earlier.get("dataset"), earlier.get("labels")) == (spec.dataset, spec.labels)
