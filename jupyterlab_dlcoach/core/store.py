@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 from jupyterlab_dlcoach.core.errors import NotFound
+from jupyterlab_dlcoach.core.runs import Event, Run, RunState
 
 # 2: runs.owner and the owners table (which server runs a job; see ownership.py).
 SCHEMA_VERSION = 2
@@ -42,6 +43,7 @@ _RUN_COLUMNS = (
     "owner",
 )
 _JSON_COLUMNS = frozenset({"spec", "progress", "error", "result"})
+_STATES = {s.value: s for s in RunState}
 _EVENT_KEYS = frozenset({"seq", "run_id", "type", "time"})
 
 _SCHEMA = """
@@ -181,8 +183,10 @@ class RunStore:
     # -- runs ------------------------------------------------------------------------------------
 
     @staticmethod
-    def _run_dict(row: sqlite3.Row) -> dict:
+    def _run_dict(row: sqlite3.Row) -> Run:
         run = dict(row)
+        # A state this version does not know (a newer writer's) stays the plain word it was.
+        run["state"] = _STATES.get(run["state"], run["state"])
         for col in _JSON_COLUMNS:
             if run[col] is not None:
                 run[col] = json.loads(run[col])
@@ -195,13 +199,13 @@ class RunStore:
         kind: str,
         name: str,
         spec: dict | None = None,
-        state: str,
+        state: RunState,
         device: str | None = None,
         pid: int | None = None,
         pid_started: float | None = None,
         run_id: str | None = None,
         owner: str | None = None,
-    ) -> dict:
+    ) -> Run:
         run_id = run_id or uuid.uuid4().hex[:12]
         conn = self._conn()
         with self._write(conn):
@@ -223,18 +227,18 @@ class RunStore:
             )
         return self.get_run(run_id)
 
-    def get_run(self, run_id: str) -> dict | None:
+    def get_run(self, run_id: str) -> Run | None:
         row = self._conn().execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         return None if row is None else self._run_dict(row)
 
-    def list_runs(self, kind: str | None = None) -> list[dict]:
+    def list_runs(self, kind: str | None = None) -> list[Run]:
         sql, args = "SELECT * FROM runs", ()
         if kind is not None:
             sql, args = sql + " WHERE kind = ?", (kind,)
         rows = self._conn().execute(sql + " ORDER BY created DESC, rowid DESC", args).fetchall()
         return [self._run_dict(r) for r in rows]
 
-    def update_run(self, run_id: str, **fields) -> dict:
+    def update_run(self, run_id: str, **fields) -> Run:
         if fields:
             conn = self._conn()
             with self._write(conn):
@@ -267,7 +271,9 @@ class RunStore:
 
     # -- events ----------------------------------------------------------------------------------
 
-    def append_events(self, run_id: str, events: list[dict], *, run_fields: dict | None = None) -> list[dict]:
+    def append_events(
+        self, run_id: str, events: list[dict], *, run_fields: dict | None = None
+    ) -> list[Event]:
         """Append events with the next sequence numbers; `run_fields` updates the run in the same commit."""
         if not events and not run_fields:
             return []
@@ -292,11 +298,11 @@ class RunStore:
                 self._update(conn, run_id, run_fields)
         return out
 
-    def append_event(self, run_id: str, type: str, **payload) -> dict:
+    def append_event(self, run_id: str, type: str, **payload) -> Event:
         return self.append_events(run_id, [{"type": type, **payload}])[0]
 
     @staticmethod
-    def _event_dict(row: sqlite3.Row) -> dict:
+    def _event_dict(row: sqlite3.Row) -> Event:
         return {
             "seq": row["seq"],
             "run_id": row["run_id"],
@@ -305,14 +311,14 @@ class RunStore:
             **json.loads(row["payload"]),
         }
 
-    def events(self, run_id: str, after: int = 0, limit: int | None = None) -> list[dict]:
+    def events(self, run_id: str, after: int = 0, limit: int | None = None) -> list[Event]:
         rows = self._conn().execute(
             "SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             (run_id, after, -1 if limit is None else limit),
         )
         return [self._event_dict(r) for r in rows]
 
-    def tail(self, after_id: int, limit: int = 1000) -> tuple[list[dict], int]:
+    def tail(self, after_id: int, limit: int = 1000) -> tuple[list[Event], int]:
         """Events of every run written after the global cursor `after_id`, and the new cursor."""
         rows = (
             self._conn()

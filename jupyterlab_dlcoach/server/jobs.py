@@ -17,18 +17,11 @@ from collections.abc import Callable
 from jupyterlab_dlcoach.core import datasets
 from jupyterlab_dlcoach.core.errors import BadInput, CoachError, Conflict, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec
+from jupyterlab_dlcoach.core.runs import ACTIVE_STATES, Run, RunError, RunJson, RunState
 from jupyterlab_dlcoach.server.executor import Executor, TrainerHandle, artifacts_dir
 from jupyterlab_dlcoach.server.ownership import Ownership
 from jupyterlab_dlcoach.server.recovery import Recovery
-from jupyterlab_dlcoach.server.run_states import (
-    ACTIVE_STATES,
-    CANCELLED,
-    FAILED,
-    QUEUED,
-    RUNNING,
-    ended_state,
-    job_json,
-)
+from jupyterlab_dlcoach.server.run_states import ended_state, job_json
 
 # The scheduler looks this often at the shared store: heartbeat, jobs of servers that are gone, cancels
 # sent to another server for this server's jobs.
@@ -150,16 +143,16 @@ class JobManager(Recovery):
         except ValueError:
             return None
 
-    def run_json(self, run: dict) -> dict:
-        return job_json(run, self.position(run["id"]) if run["state"] == QUEUED else None)
+    def run_json(self, run: Run) -> RunJson:
+        return job_json(run, self.position(run["id"]) if run["state"] == RunState.QUEUED else None)
 
-    def list_jobs(self) -> list[dict]:
+    def list_jobs(self) -> list[RunJson]:
         return [self.run_json(r) for r in self.store.list_runs(kind="job")]
 
-    def list_runs(self) -> list[dict]:
+    def list_runs(self) -> list[RunJson]:
         return [self.run_json(r) for r in self.store.list_runs()]
 
-    def get_run(self, run_id: str, *, kind: str | None = None) -> dict:
+    def get_run(self, run_id: str, *, kind: str | None = None) -> RunJson:
         run = self.store.get_run(run_id)
         if run is None or (kind is not None and run["kind"] != kind):
             what = "job" if kind == "job" else "run"
@@ -172,7 +165,7 @@ class JobManager(Recovery):
 
     # -- commands -------------------------------------------------------------------------------
 
-    def submit(self, spec_json) -> dict:
+    def submit(self, spec_json) -> RunJson:
         """Validate a spec and its data set folder, then queue the job."""
         self.start()
         spec = JobSpec.from_json(spec_json)
@@ -188,9 +181,9 @@ class JobManager(Recovery):
         if not (isinstance(spec_json, dict) and spec_json.get("name")):
             spec.name = self._numbered(spec.name)
         run = self.store.create_run(
-            kind="job", name=spec.name, spec=spec.to_json(), state=QUEUED, owner=self.owner.id
+            kind="job", name=spec.name, spec=spec.to_json(), state=RunState.QUEUED, owner=self.owner.id
         )
-        self.store.append_event(run["id"], "state", state=QUEUED)
+        self.store.append_event(run["id"], "state", state=RunState.QUEUED)
         self._queue.append(run["id"])
         self._wake.set()
         return self.run_json(run)
@@ -207,19 +200,19 @@ class JobManager(Recovery):
         ]
         return f"{prefix}{max(numbers, default=0) + 1}"
 
-    def cancel(self, run_id: str) -> dict:
+    def cancel(self, run_id: str) -> RunJson:
         self.start()
         run = self.get_run(run_id, kind="job")
-        if run["state"] == QUEUED:
+        if run["state"] == RunState.QUEUED:
             if run_id in self._queue:
                 self._queue.remove(run_id)
             # Atomic: whichever server owns it, a job that was started meanwhile is stopped instead.
             if self.owner.cancel_queued(run_id):
-                self.store.append_event(run_id, "state", state=CANCELLED, error=None)
+                self.store.append_event(run_id, "state", state=RunState.CANCELLED, error=None)
                 self._wake.set()
                 return self.get_run(run_id)
             run = self.get_run(run_id, kind="job")
-        if run["state"] == RUNNING:
+        if run["state"] == RunState.RUNNING:
             if not run["cancel_requested"]:
                 self.store.update_run(run_id, cancel_requested=True)
                 self._stop_trainer(run)
@@ -274,7 +267,7 @@ class JobManager(Recovery):
                 self.log.exception("dlcoach: preparing the executor for the next job failed")
 
     def _crashed(self, run_id: str, exc: Exception, what: str = "The job could not be started") -> None:
-        error = {
+        error: RunError = {
             "kind": "crashed",
             "message": f"{what}: {type(exc).__name__}: {exc}.",
             "advice": "The server's log has the details; submit the job again.",
@@ -282,7 +275,7 @@ class JobManager(Recovery):
         try:
             if run_id in self._running:
                 return  # it did start; its watcher settles it
-            self._finish(run_id, FAILED, error=error)
+            self._finish(run_id, RunState.FAILED, error=error)
             self.on_change(run_id)
         except Exception:
             self.log.exception("dlcoach: could not mark job %s failed", run_id)
@@ -305,17 +298,17 @@ class JobManager(Recovery):
             handle = self.executor.spawn(run_id, self.db_path, self.root_dir, env=env)
         except OSError as e:
             self.log.error("dlcoach: could not start the trainer for %s: %s", run_id, e)
-            error = {
+            error: RunError = {
                 "kind": "spawn_failed",
                 "message": f"The trainer process could not be started: {e}.",
                 "advice": "Check that the server can run: python -m jupyterlab_dlcoach.trainer --help",
             }
-            self._finish(run_id, FAILED, error=error)
+            self._finish(run_id, RunState.FAILED, error=error)
             return
         if gpu is not None:
             self._gpu_of[run_id] = gpu
         self.store.update_run(run_id, pid=handle.pid, pid_started=handle.started)
-        self.store.append_event(run_id, "state", state=RUNNING)
+        self.store.append_event(run_id, "state", state=RunState.RUNNING)
         self._watch(handle)
 
     def _watch(self, handle: TrainerHandle) -> None:
@@ -344,10 +337,10 @@ class JobManager(Recovery):
             # Whatever happened, a slot may have freed: the queue must move on.
             self._wake.set()
 
-    def _settle(self, run: dict, exit_code: int | None, signal: str | None, handle: TrainerHandle) -> None:
+    def _settle(self, run: Run, exit_code: int | None, signal: str | None, handle: TrainerHandle) -> None:
         state, error = ended_state(run, exit_code, signal, handle.log_path)
         self._finish(run["id"], state, error=error, exit_code=exit_code, signal=signal)
 
-    def _finish(self, run_id: str, state: str, *, error: dict | None = None, **fields) -> None:
+    def _finish(self, run_id: str, state: RunState, *, error: RunError | None = None, **fields) -> None:
         self.store.update_run(run_id, state=state, ended=time.time(), error=error, **fields)
         self.store.append_event(run_id, "state", state=state, error=error)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from jupyterlab_dlcoach.server.run_states import INTERRUPTED, QUEUED, RUNNING, ended_state, kernel_alive
+from jupyterlab_dlcoach.core.runs import Run, RunState
+from jupyterlab_dlcoach.server.run_states import ended_state, kernel_alive
 
 
 class Recovery:
@@ -27,7 +28,7 @@ class Recovery:
                 continue
             if not self.owner.adopt(run["id"]):
                 continue
-            if run["state"] == QUEUED:
+            if run["state"] == RunState.QUEUED:
                 self._queue.append(run["id"])
                 self._wake.set()
                 continue
@@ -47,12 +48,12 @@ class Recovery:
     def _check_notebooks(self) -> None:
         """A notebook run whose kernel died cannot say so itself: mark it interrupted."""
         for run in self.store.list_runs(kind="notebook"):
-            if run["state"] == RUNNING and not kernel_alive(run):
+            if run["state"] == RunState.RUNNING and not kernel_alive(run):
                 self.log.info("dlcoach: the kernel of notebook run %s is gone; interrupted", run["id"])
-                self._finish(run["id"], INTERRUPTED)
+                self._finish(run["id"], RunState.INTERRUPTED)
                 self.on_change(run["id"])
 
-    def _stop_trainer(self, run: dict) -> None:
+    def _stop_trainer(self, run: Run) -> None:
         """TERM (then KILL) a job's trainer: ours, or another server's when it runs on this machine.
         Either way the owner also sees cancel_requested in the store (``_follow_cancels``)."""
         run_id = run["id"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from jupyterlab_dlcoach.core import recipe
 from jupyterlab_dlcoach.core.errors import CoachError
 from jupyterlab_dlcoach.core.models import ARCHS, JobSpec
+from jupyterlab_dlcoach.core.runs import RunState
 from jupyterlab_dlcoach.core.store import RunStore
 from jupyterlab_dlcoach.trainer import TrainerError
 
@@ -229,9 +230,9 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
         except CoachError as e:
             print(f"bad spec: {e.message}", file=sys.stderr)
             return 2
-        run = store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state="running")
+        run = store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state=RunState.RUNNING)
         run_id = run["id"]
-        store.append_event(run_id, "state", state="running")
+        store.append_event(run_id, "state", state=RunState.RUNNING)
         print(run_id, flush=True)
     else:
         run_id = args.run
@@ -251,8 +252,8 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
         result = train(store, run_id, spec, root, artifacts)
     except KeyboardInterrupt:
         if by_hand:
-            store.update_run(run_id, state="cancelled", ended=time.time())
-            store.append_event(run_id, "state", state="cancelled")
+            store.update_run(run_id, state=RunState.CANCELLED, ended=time.time())
+            store.append_event(run_id, "state", state=RunState.CANCELLED)
         return 130
     except Exception as e:
         error = (
@@ -266,19 +267,19 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
             }
         )
         store.update_run(
-            run_id, error=error, **({"state": "failed", "ended": time.time()} if by_hand else {})
+            run_id, error=error, **({"state": RunState.FAILED, "ended": time.time()} if by_hand else {})
         )
         if by_hand:
-            store.append_event(run_id, "state", state="failed", error=error)
+            store.append_event(run_id, "state", state=RunState.FAILED, error=error)
         if error["kind"] == "crashed":
             raise
         print(f"{error['kind']}: {error['message']}", file=sys.stderr)
         return EXIT_FAILED
     store.update_run(
-        run_id, result=result, **({"state": "completed", "ended": time.time()} if by_hand else {})
+        run_id, result=result, **({"state": RunState.COMPLETED, "ended": time.time()} if by_hand else {})
     )
     if by_hand:
-        store.append_event(run_id, "state", state="completed")
+        store.append_event(run_id, "state", state=RunState.COMPLETED)
     return EXIT_OK
 
 
