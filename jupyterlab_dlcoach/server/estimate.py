@@ -237,7 +237,7 @@ def estimate_job(spec: JobSpec, *, root, store, gpus: list) -> dict:
         }
     side = None
     if spec.image_size is None:
-        folder = datasets.resolve(root, spec.dataset)
+        folder = datasets.confine(spec.dataset, root, field="dataset")
         paths = [path for path, _ in datasets.labelled_items(folder, spec.labels, root)[1]]
         side = int(statistics.median(recipe.image_sides(paths) or [0])) or None
     plan = resolve_plan(spec, n_images=inspection["images"], image_side=side, device=device)

@@ -6,8 +6,7 @@ nothing here touches a process except to ask whether a notebook's kernel still l
 
 from __future__ import annotations
 
-import psutil
-
+from jupyterlab_dlcoach.core import processes
 from jupyterlab_dlcoach.core.runs import Run, RunError, RunJson, RunState
 
 
@@ -46,16 +45,7 @@ def ended_state(
     return RunState.FAILED, run["error"] or crash_error(exit_code, signal, log_path)
 
 
-def kernel_alive(run: dict) -> bool:
+def kernel_alive(run: Run) -> bool:
     if not run["pid"]:
         return True  # nothing to judge by; leave it as its callback left it
-    try:
-        proc = psutil.Process(run["pid"])
-        started = proc.create_time()
-    except psutil.NoSuchProcess:
-        return False
-    except psutil.AccessDenied:
-        return True
-    if run["pid_started"] is not None and abs(started - run["pid_started"]) > 1.0:
-        return False
-    return proc.status() != psutil.STATUS_ZOMBIE
+    return processes.alive(run["pid"], run["pid_started"], if_unknown=True)

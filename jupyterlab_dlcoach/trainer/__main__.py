@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from jupyterlab_dlcoach.core import recipe
+from jupyterlab_dlcoach.core import outcome, recipe
 from jupyterlab_dlcoach.core.errors import CoachError
 from jupyterlab_dlcoach.core.models import ARCHS, JobSpec
 from jupyterlab_dlcoach.core.runs import RunState
@@ -124,17 +124,13 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
         except NanLossError as e:
             raise TrainerError(**e.error) from e
         except (torch.cuda.OutOfMemoryError, RuntimeError) as e:
-            if not isinstance(e, torch.cuda.OutOfMemoryError) and "out of memory" not in str(e):
+            if not isinstance(e, torch.cuda.OutOfMemoryError) and not outcome.is_out_of_memory(e):
                 raise
             del learn, dls
             gc.collect()
             torch.cuda.empty_cache()
             if attempt == 1 or bs == 1:
-                raise TrainerError(
-                    "cuda_oom",
-                    f"The GPU ran out of memory, even with batch_size {bs}.",
-                    "Use a smaller batch_size or image_size (or a smaller architecture).",
-                ) from e
+                raise TrainerError(**outcome.out_of_memory_error(bs)) from e
             bs = max(1, bs // 2)
             settings["batch_size"] = bs
             store.append_event(
@@ -155,18 +151,9 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     # The exported model is for inference anywhere, CPU included: no mixed-precision callback in it.
     learn.to_fp32()
     learn.export(model_path)
-    epochs = coach.epoch_records
-    last = epochs[-1] if epochs else {}
-    return {
-        "error_rate": (last.get("metrics") or {}).get("error_rate"),
-        "valid_loss": last.get("valid_loss"),
-        "train_loss": last.get("train_loss"),
-        "epochs": len(epochs),
-        "model_path": str(model_path),
-        "seconds": round(time.time() - t0, 2),
-        "batch_size": bs,
-        "settings": settings,
-    }
+    return outcome.run_result(
+        coach.epoch_records, time.time() - t0, model_path=str(model_path), batch_size=bs, settings=settings
+    )
 
 
 def resolve_settings(spec: JobSpec, items: list) -> dict:
@@ -208,7 +195,7 @@ def fit(learn, settings: dict, coach) -> None:
 def resolve_folder(root: Path, spec: JobSpec) -> Path:
     from jupyterlab_dlcoach.core import datasets
 
-    return datasets.resolve(root, spec.dataset)
+    return datasets.confine(spec.dataset, root, field="dataset")
 
 
 def main(argv=None) -> int:
@@ -256,16 +243,7 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
             store.append_event(run_id, "state", state=RunState.CANCELLED)
         return 130
     except Exception as e:
-        error = (
-            e.error
-            if isinstance(e, TrainerError)
-            else {
-                "kind": "crashed",
-                "message": f"{type(e).__name__}: {e}"[:2000],
-                "advice": "Training stopped on an unexpected error. Check the data set and the spec; if it "
-                "happens again, report it with this message.",
-            }
-        )
+        error = outcome.run_error(e, "job")
         store.update_run(
             run_id, error=error, **({"state": RunState.FAILED, "ended": time.time()} if by_hand else {})
         )
