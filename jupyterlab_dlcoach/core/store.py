@@ -8,7 +8,6 @@ inside an immediate (write-locked) transaction.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import threading
@@ -18,73 +17,17 @@ from pathlib import Path
 
 from jupyterlab_dlcoach.core.errors import NotFound
 from jupyterlab_dlcoach.core.runs import Event, Run, RunState
-
-# 2: runs.owner and the owners table (which server runs a job; see ownership.py).
-SCHEMA_VERSION = 2
-
-_RUN_COLUMNS = (
-    "id",
-    "kind",
-    "name",
-    "spec",
-    "state",
-    "created",
-    "started",
-    "ended",
-    "device",
-    "progress",
-    "error",
-    "result",
-    "pid",
-    "pid_started",
-    "exit_code",
-    "signal",
-    "cancel_requested",
-    "owner",
+from jupyterlab_dlcoach.core.store_schema import (
+    JSON_COLUMNS,
+    RUN_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    dumps,
+    finite,
 )
-_JSON_COLUMNS = frozenset({"spec", "progress", "error", "result"})
+
 _STATES = {s.value: s for s in RunState}
 _EVENT_KEYS = frozenset({"seq", "run_id", "type", "time"})
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('job', 'notebook')),
-    name TEXT NOT NULL DEFAULT '',
-    spec TEXT,
-    state TEXT NOT NULL,
-    created REAL NOT NULL,
-    started REAL,
-    ended REAL,
-    device TEXT,
-    progress TEXT,
-    error TEXT,
-    result TEXT,
-    pid INTEGER,
-    pid_started REAL,
-    exit_code INTEGER,
-    signal TEXT,
-    cancel_requested INTEGER NOT NULL DEFAULT 0,
-    owner TEXT
-);
-CREATE TABLE IF NOT EXISTS owners (
-    id TEXT PRIMARY KEY,
-    host TEXT NOT NULL,
-    pid INTEGER NOT NULL,
-    root TEXT NOT NULL,
-    heartbeat REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    time REAL NOT NULL,
-    payload TEXT NOT NULL,
-    UNIQUE (run_id, seq)
-);
-"""
 
 
 def default_db_path() -> Path:
@@ -94,24 +37,6 @@ def default_db_path() -> Path:
     from jupyter_core.paths import jupyter_data_dir
 
     return Path(jupyter_data_dir()) / "dlcoach" / "runs.sqlite"
-
-
-def _finite(value):
-    """JSON has no NaN or Infinity; browsers reject them, so they become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _dumps(value) -> str:
-    try:
-        return json.dumps(value, allow_nan=False)
-    except ValueError:
-        return json.dumps(_finite(value), allow_nan=False)
 
 
 class RunStore:
@@ -127,7 +52,7 @@ class RunStore:
         conn = self._conn()
         with self._write(conn):
             # One statement at a time: executescript would commit the open transaction.
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             # A store made by an earlier version gains the new column; its runs have no owner yet.
@@ -187,7 +112,7 @@ class RunStore:
         run = dict(row)
         # A state this version does not know (a newer writer's) stays the plain word it was.
         run["state"] = _STATES.get(run["state"], run["state"])
-        for col in _JSON_COLUMNS:
+        for col in JSON_COLUMNS:
             if run[col] is not None:
                 run[col] = json.loads(run[col])
         run["cancel_requested"] = bool(run["cancel_requested"])
@@ -216,7 +141,7 @@ class RunStore:
                     run_id,
                     kind,
                     name or "",
-                    None if spec is None else _dumps(spec),
+                    None if spec is None else dumps(spec),
                     state,
                     time.time(),
                     device,
@@ -250,12 +175,12 @@ class RunStore:
 
     @staticmethod
     def _update(conn: sqlite3.Connection, run_id: str, fields: dict) -> None:
-        unknown = set(fields) - set(_RUN_COLUMNS[1:])
+        unknown = set(fields) - set(RUN_COLUMNS[1:])
         if unknown:
             raise ValueError(f"unknown run columns: {', '.join(sorted(unknown))}")
         cols = list(fields)
         values = [
-            _dumps(fields[c]) if c in _JSON_COLUMNS and fields[c] is not None else fields[c] for c in cols
+            dumps(fields[c]) if c in JSON_COLUMNS and fields[c] is not None else fields[c] for c in cols
         ]
         values = [int(v) if isinstance(v, bool) else v for v in values]
         sets = ", ".join(c + " = ?" for c in cols)
@@ -289,8 +214,8 @@ class RunStore:
                 seq += 1
                 payload = {k: v for k, v in ev.items() if k not in _EVENT_KEYS}
                 t = ev.get("time", now)
-                rows.append((run_id, seq, ev["type"], t, _dumps(payload)))
-                out.append({"seq": seq, "run_id": run_id, "type": ev["type"], "time": t, **_finite(payload)})
+                rows.append((run_id, seq, ev["type"], t, dumps(payload)))
+                out.append({"seq": seq, "run_id": run_id, "type": ev["type"], "time": t, **finite(payload)})
             conn.executemany(
                 "INSERT INTO events (run_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?)", rows
             )

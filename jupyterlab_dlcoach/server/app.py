@@ -9,13 +9,14 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Int, Type, Unicode, default
 
 from jupyterlab_dlcoach.core.store import default_db_path
-from jupyterlab_dlcoach.core.weights import BASE_URL_ENV, WeightsDownloads
+from jupyterlab_dlcoach.core.weights import BASE_URL_ENV
 from jupyterlab_dlcoach.server.executor import Executor, LocalProcessExecutor
 from jupyterlab_dlcoach.server.jobs import JobManager
 from jupyterlab_dlcoach.server.routes import route_table
 from jupyterlab_dlcoach.server.store_health import open_store
 from jupyterlab_dlcoach.server.stream import EventHub
 from jupyterlab_dlcoach.server.system import nvml_gpus
+from jupyterlab_dlcoach.server.weights_downloads import WeightsDownloads
 
 
 class DLCoachApp(ExtensionApp):

@@ -2,7 +2,7 @@
 behind: the job queue's recovery and sharing half.
 
 Mixed into :class:`jupyterlab_dlcoach.server.jobs.JobManager`, whose store, owner, executor, queue and
-bookkeeping (``_watch``, ``_finish``, ``on_change``, ``_spawn_task``) it uses.
+bookkeeping (``_watch``, ``_finish``, ``gpu_slots``, ``on_change``, ``_spawn_task``) it uses.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class Recovery:
                 handle = self.executor.attach(run["id"], run["pid"], run["pid_started"])
             if handle is not None:
                 self.log.info("dlcoach: re-attached to job %s (pid %s)", run["id"], handle.pid)
+                # The GPU it trains on stays taken: the next job goes to another one.
+                self.gpu_slots.restore(run)
                 self._watch(handle)
             else:
                 # Its trainer ended while no server watched it: judge by what it recorded, so a
