@@ -6,8 +6,7 @@ TypedDicts, not classes: the store, the trainer and the kernel pass plain dicts 
 processes as JSON), and these only name their keys and types.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: TypedDict reads NotRequired[...] only from real annotations.
 from enum import StrEnum
 from typing import Any, Literal, NotRequired, TypedDict, get_type_hints
 

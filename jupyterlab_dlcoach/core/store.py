@@ -30,6 +30,13 @@ _STATES = {s.value: s for s in RunState}
 _EVENT_KEYS = frozenset({"seq", "run_id", "type", "time"})
 
 
+def artifacts_dir(db_path: str | os.PathLike, run_id: str | None = None) -> Path:
+    """Where a job's files live beside the store: its trainer's log and exported model (deleted with
+    the job); without a run id, the folder of all of them."""
+    folder = Path(db_path).parent / "artifacts"
+    return folder if run_id is None else folder / run_id
+
+
 def default_db_path() -> Path:
     env = os.environ.get("DLCOACH_DB")
     if env:

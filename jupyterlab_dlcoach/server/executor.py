@@ -24,6 +24,7 @@ from pathlib import Path
 import psutil
 
 from jupyterlab_dlcoach.core import processes
+from jupyterlab_dlcoach.core.store import artifacts_dir
 from jupyterlab_dlcoach.server.warm_pool import WarmTrainers
 
 # How often a watcher looks at a process it cannot be woken by (a re-attached one, or our own child).
@@ -96,10 +97,6 @@ def trainer_env() -> dict[str, str]:
     # Progress and errors reach the log file at once, not when a buffer fills.
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-def artifacts_dir(db_path: str, run_id: str) -> Path:
-    return Path(db_path).parent / "artifacts" / run_id
 
 
 def signal_name(signum: int) -> str:

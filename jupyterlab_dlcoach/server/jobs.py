@@ -17,7 +17,8 @@ from jupyterlab_dlcoach.core.errors import BadInput, Conflict, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec
 from jupyterlab_dlcoach.core.paths import confine
 from jupyterlab_dlcoach.core.runs import ACTIVE_STATES, Run, RunError, RunJson, RunState
-from jupyterlab_dlcoach.server.executor import Executor, TrainerHandle, artifacts_dir
+from jupyterlab_dlcoach.core.store import artifacts_dir
+from jupyterlab_dlcoach.server.executor import Executor, TrainerHandle
 from jupyterlab_dlcoach.server.gpus import GpuAssignment, assigned_label
 from jupyterlab_dlcoach.server.ownership import Ownership
 from jupyterlab_dlcoach.server.recovery import Recovery

@@ -19,7 +19,7 @@ from jupyterlab_dlcoach.core import outcome, recipe
 from jupyterlab_dlcoach.core.errors import CoachError
 from jupyterlab_dlcoach.core.models import ARCHS, JobSpec
 from jupyterlab_dlcoach.core.runs import RunState
-from jupyterlab_dlcoach.core.store import RunStore
+from jupyterlab_dlcoach.core.store import RunStore, artifacts_dir
 from jupyterlab_dlcoach.trainer import TrainerError
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -228,7 +228,7 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
             print(f"no run {run_id} in {args.db}", file=sys.stderr)
             return EXIT_FAILED
     store.update_run(run_id, started=time.time())
-    artifacts = Path(args.artifacts) if args.artifacts else store.path.parent / "artifacts" / run_id
+    artifacts = Path(args.artifacts) if args.artifacts else artifacts_dir(store.path, run_id)
     error = None
     try:
         if not by_hand:
