@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import psutil
-from api_client import TINY_SPEC, coach  # noqa: F401
+from api_client import TINY_SPEC
 
 from jupyterlab_dlcoach.core.store import RunStore
 from jupyterlab_dlcoach.server.executor import LocalProcessExecutor
@@ -26,7 +26,7 @@ def fresh_manager(app, store):
     return manager
 
 
-async def test_a_job_survives_a_server_restart_without_losing_events(coach):  # noqa: F811
+async def test_a_job_survives_a_server_restart_without_losing_events(coach):
     app = coach.app
     await coach.sample()
     running = await coach.submit(epochs=2)
