@@ -6,11 +6,7 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import {
-  PanelWithToolbar,
-  refreshIcon,
-  ToolbarButton
-} from '@jupyterlab/ui-components';
+import { refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
 
 import { CoachAPI } from './api';
 import { glossaryPlugin } from './glossary/plugin';
@@ -20,7 +16,7 @@ import { SystemModel } from './system/model';
 import { SystemView } from './system/view';
 import { trainingPlugin } from './training/plugin';
 import { CommandIDs, ICoachPanel } from './tokens';
-import { followSettings } from './settings';
+import { addCoachSection, coachTranslations } from './section';
 
 const PLUGIN_ID = 'jupyterlab-dlcoach:plugin';
 
@@ -40,7 +36,7 @@ const panelPlugin: JupyterFrontEndPlugin<ICoachPanel> = {
     palette: ICommandPalette | null
   ): ICoachPanel => {
     translator = translator ?? nullTranslator;
-    const trans = translator.load('jupyterlab_dlcoach');
+    const trans = coachTranslations(translator);
     const panel = new CoachPanel({
       translator,
       reveal: () => app.shell.activateById(panel.id)
@@ -77,13 +73,19 @@ const systemPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     settingRegistry: ISettingRegistry | null
   ) => {
-    const trans = (translator ?? nullTranslator).load('jupyterlab_dlcoach');
+    const trans = coachTranslations(translator);
     const model = new SystemModel(
       new CoachAPI(app.serviceManager.serverSettings)
     );
-    const section = new PanelWithToolbar();
-    section.id = 'jp-DLCoach-systemSection';
-    section.title.label = trans.__('System');
+    const section = addCoachSection({
+      panel,
+      name: 'system',
+      label: trans.__('System'),
+      rank: 900,
+      settingRegistry,
+      pluginId: PLUGIN_ID,
+      showSetting: 'showSystem'
+    });
     section.toolbar.addItem(
       'refresh',
       new ToolbarButton({
@@ -93,7 +95,6 @@ const systemPlugin: JupyterFrontEndPlugin<void> = {
       })
     );
     section.addWidget(new SystemView(model, trans));
-    panel.addSection(section, 900);
 
     app.commands.addCommand(CommandIDs.refreshSystem, {
       label: trans.__('DL Coach: Refresh system information'),
@@ -101,10 +102,6 @@ const systemPlugin: JupyterFrontEndPlugin<void> = {
       execute: () => model.refresh()
     });
     void model.refresh();
-
-    followSettings(settingRegistry, PLUGIN_ID, settings => {
-      section.setHidden(!(settings.get('showSystem').composite as boolean));
-    });
   }
 };
 

@@ -1,6 +1,8 @@
 /**
  * The JSON shapes of the coach's HTTP API, mirrored key for key from the Python side
- * (`jupyterlab_dlcoach/system.py`, `jupyterlab_dlcoach/models.py`) and docs/api.md.
+ * (`jupyterlab_dlcoach/core/runs.py` for runs and events, `core/models.py` for the job spec,
+ * `server/system.py`) and docs/api.md. `src/__tests__/contract.spec.ts` holds the run and event
+ * interfaces and the states to the Python models.
  */
 export namespace DLCoach {
   export interface IGpu {
@@ -161,8 +163,32 @@ export namespace DLCoach {
     name?: string;
   }
 
-  export type RunState =
-    'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+  /** Every state of a run, in `core/runs.py`'s order. */
+  export const RUN_STATES = [
+    'queued',
+    'running',
+    'completed',
+    'failed',
+    'cancelled',
+    'interrupted'
+  ] as const;
+
+  export type RunState = (typeof RUN_STATES)[number];
+
+  /** The states in which a run is not over yet (`core/runs.py` ACTIVE_STATES). */
+  export const ACTIVE_STATES: readonly RunState[] = ['queued', 'running'];
+
+  /** What a completed run reached; a server job adds its model file, batch size and settings. */
+  export interface IRunResult {
+    error_rate: number | null;
+    valid_loss: number | null;
+    train_loss: number | null;
+    epochs: number;
+    seconds: number;
+    model_path?: string;
+    batch_size?: number;
+    settings?: ITrainSettings;
+  }
 
   export interface IProgress {
     phase: Phase;
@@ -192,12 +218,14 @@ export namespace DLCoach {
     device: string | null;
     progress: IProgress | null;
     error: IRunError | null;
-    result: { [key: string]: unknown } | null;
+    result: IRunResult | null;
     pid: number | null;
     pid_started: number | null;
     exit_code: number | null;
     signal: string | null;
     cancel_requested: boolean;
+    /** The server that runs this job, when several share one store; null for notebook runs. */
+    owner: string | null;
     position: number | null;
   }
 
@@ -223,7 +251,8 @@ export namespace DLCoach {
     type: 'epoch';
     phase: Phase;
     epoch: number;
-    train_loss: number | null;
+    /** Absent when no training batch ran in the epoch (nothing was measured). */
+    train_loss?: number | null;
     valid_loss: number | null;
     metrics: { [name: string]: number | null };
     seconds: number;
@@ -258,6 +287,10 @@ export namespace DLCoach {
     n_train: number;
     n_valid: number;
     n_classes: number;
+    /** The recipe in a sentence, e.g. "Fine-tunes a pretrained resnet18: …". */
+    description: string;
+    /** Why the batch size is smaller than the one asked for, when it is. */
+    batch_size_note?: string;
   }
 
   export interface ISettingsEvent extends IEventBase, ITrainSettings {

@@ -6,11 +6,9 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import time
 
 import psutil
-import pytest
 
 # The smallest real fine-tune: resnet18 from scratch on 32-px pictures, no worker processes; fine_tune
 # (one frozen, one unfrozen epoch) named explicitly, as the engine's phases are what these tests check.
@@ -91,14 +89,3 @@ def group_members(pgid: int) -> list[psutil.Process]:
 
 def coach_app(serverapp):
     return serverapp.extension_manager.extension_points["jupyterlab_dlcoach"].app
-
-
-@pytest.fixture
-def coach(jp_fetch, jp_serverapp):
-    """The API client; afterwards, no trainer of the test outlives it."""
-    app = coach_app(jp_serverapp)
-    yield Coach(jp_fetch, app)
-    for run in app.store.list_runs(kind="job"):
-        if run["pid"] and run["state"] == "running":
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(run["pid"], signal.SIGKILL)

@@ -6,8 +6,9 @@ import os
 import pytest
 
 from jupyterlab_dlcoach.core import samples
-from jupyterlab_dlcoach.core.datasets import check_trainable, inspect, prepare, resolve
+from jupyterlab_dlcoach.core.datasets import check_trainable, inspect, prepare
 from jupyterlab_dlcoach.core.errors import BadInput, Forbidden, NotFound
+from jupyterlab_dlcoach.core.paths import confine
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def kinds(report):
 )
 def test_resolve_refuses(root, rel, error):
     with pytest.raises(error) as info:
-        resolve(root, rel)
+        confine(rel, root)
     assert info.value.field == "path"
 
 
@@ -48,9 +49,9 @@ def test_resolve_symlinks(root, tmp_path):
     os.symlink(outside, root / "escape")
     os.symlink(root / "shapes", root / "alias")
     with pytest.raises(Forbidden):
-        resolve(root, "escape")
-    assert resolve(root, "alias") == (root / "shapes").resolve()
-    assert resolve(root, "shapes/./circle") == (root / "shapes" / "circle").resolve()
+        confine("escape", root)
+    assert confine("alias", root) == (root / "shapes").resolve()
+    assert confine("shapes/./circle", root) == (root / "shapes" / "circle").resolve()
 
 
 def test_folder_layout_problems(root):
@@ -224,5 +225,5 @@ def test_image_links_out_of_the_root_and_non_files_are_left_out(root, tmp_path):
 def test_resolve_answers_odd_paths_without_crashing(root, rel, error):
     (root / "loop").symlink_to(root / "loop")
     with pytest.raises(error) as info:
-        resolve(root, rel)
+        confine(rel, root)
     assert info.value.field == "path"

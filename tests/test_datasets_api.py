@@ -3,10 +3,9 @@
 import json
 
 import pytest
-from api_client import coach  # noqa: F401
 
 
-async def test_sample_is_written_and_inspected(coach, jp_root_dir):  # noqa: F811
+async def test_sample_is_written_and_inspected(coach, jp_root_dir):
     report = await coach.sample(path="data/shapes", per_class=4, image_size=24)
     assert report["path"] == "data/shapes"
     assert report["layout"] == "folders"
@@ -18,13 +17,13 @@ async def test_sample_is_written_and_inspected(coach, jp_root_dir):  # noqa: F81
     assert again == report
 
 
-async def test_a_sample_path_is_inspected_as_the_server_resolved_it(coach, jp_root_dir):  # noqa: F811
+async def test_a_sample_path_is_inspected_as_the_server_resolved_it(coach, jp_root_dir):
     report = await coach.sample(path="./data//shapes/", per_class=2, image_size=16)
     assert report["path"] == "data/shapes"
     assert report["images"] == 6
 
 
-async def test_labels_from_file_names(coach):  # noqa: F811
+async def test_labels_from_file_names(coach):
     await coach.sample(per_class=3)
     labels = json.dumps({"from": "filename", "pattern": r"^([a-z]+)_"})
     report = await coach.ok("GET", "datasets", params={"path": "shapes", "labels": labels})
@@ -51,7 +50,7 @@ async def test_labels_from_file_names(coach):  # noqa: F811
         ({"path": "loop/inner"}, 400, "path"),
     ],
 )
-async def test_bad_inspections_are_refused(coach, jp_root_dir, tmp_path_factory, params, code, field):  # noqa: F811
+async def test_bad_inspections_are_refused(coach, jp_root_dir, tmp_path_factory, params, code, field):
     await coach.sample(per_class=2)
     (jp_root_dir / "link-out").symlink_to(tmp_path_factory.mktemp("outside"), target_is_directory=True)
     (jp_root_dir / "loop").symlink_to(jp_root_dir / "loop")
@@ -89,7 +88,7 @@ async def test_bad_inspections_are_refused(coach, jp_root_dir, tmp_path_factory,
         ({"name": "shapes", "path": "s", "colour": "red"}, 400, "colour"),
     ],
 )
-async def test_bad_sample_requests_are_refused(coach, jp_root_dir, tmp_path_factory, body, code, field):  # noqa: F811
+async def test_bad_sample_requests_are_refused(coach, jp_root_dir, tmp_path_factory, body, code, field):
     (jp_root_dir / "link-out").symlink_to(tmp_path_factory.mktemp("outside"), target_is_directory=True)
     (jp_root_dir / "mine").mkdir()
     (jp_root_dir / "mine" / "notes.txt").write_text("mine, not a sample")

@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from api_client import TINY_SPEC, coach  # noqa: F401
+from api_client import TINY_SPEC
 
 from jupyterlab_dlcoach.core import weights
 from jupyterlab_dlcoach.core.models import JobSpec
@@ -180,7 +180,7 @@ def torch_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
 
 
-async def test_an_estimate_before_any_run(coach, torch_home):  # noqa: F811
+async def test_an_estimate_before_any_run(coach, torch_home):
     await coach.sample("shapes")
     answer = await coach.ok("POST", "jobs/estimate", body=TINY_SPEC)
     assert answer["seconds"] > 0
@@ -190,7 +190,7 @@ async def test_an_estimate_before_any_run(coach, torch_home):  # noqa: F811
     assert await coach.ok("GET", "jobs") == {"jobs": []}, "an estimate queues nothing"
 
 
-async def test_the_estimate_of_a_run_repeated_is_what_it_took(coach, torch_home):  # noqa: F811
+async def test_the_estimate_of_a_run_repeated_is_what_it_took(coach, torch_home):
     await coach.sample("shapes")
     job = await coach.submit()
     done = await coach.wait_job(job["id"])
@@ -201,7 +201,7 @@ async def test_the_estimate_of_a_run_repeated_is_what_it_took(coach, torch_home)
     assert answer["seconds"] == pytest.approx(took, rel=0.05, abs=0.3)
 
 
-async def test_a_gpu_torch_cannot_use_gives_a_note(coach, torch_home, monkeypatch):  # noqa: F811
+async def test_a_gpu_torch_cannot_use_gives_a_note(coach, torch_home, monkeypatch):
     await coach.sample("shapes")
     gpu = GPU(index=0, name="NVIDIA T4", memory_total_mb=15360, memory_used_mb=0)
     monkeypatch.setattr(routes, "nvml_gpus", lambda: [gpu])
@@ -213,20 +213,20 @@ async def test_a_gpu_torch_cannot_use_gives_a_note(coach, torch_home, monkeypatc
     assert any(n.startswith("A GPU is present (NVIDIA T4) but torch cannot use it") for n in answer["notes"])
 
 
-async def test_jobs_ahead_in_the_queue_are_noted(coach, torch_home):  # noqa: F811
+async def test_jobs_ahead_in_the_queue_are_noted(coach, torch_home):
     await coach.sample("shapes")
     coach.app.store.create_run(kind="job", name="waiting", spec=TINY_SPEC, state="queued")
     answer = await coach.ok("POST", "jobs/estimate", body=TINY_SPEC)
     assert "1 job is queued or running before this one; its time comes first." in answer["notes"]
 
 
-async def test_missing_pretrained_weights_are_noted(coach, torch_home):  # noqa: F811
+async def test_missing_pretrained_weights_are_noted(coach, torch_home):
     await coach.sample("shapes")
     answer = await coach.ok("POST", "jobs/estimate", body={**TINY_SPEC, "pretrained": True})
     assert any("System section" in n for n in answer["notes"])
 
 
-async def test_an_empty_folder_has_no_number(coach, torch_home, jp_root_dir):  # noqa: F811
+async def test_an_empty_folder_has_no_number(coach, torch_home, jp_root_dir):
     (jp_root_dir / "empty").mkdir()
     answer = await coach.ok("POST", "jobs/estimate", body={"dataset": "empty"})
     assert answer["seconds"] is None
@@ -244,7 +244,7 @@ async def test_an_empty_folder_has_no_number(coach, torch_home, jp_root_dir):  #
         ({"dataset": "../outside"}, 403, "dataset"),
     ],
 )
-async def test_bad_specs_are_refused_naming_the_field(coach, torch_home, body, status, field):  # noqa: F811
+async def test_bad_specs_are_refused_naming_the_field(coach, torch_home, body, status, field):
     await coach.sample("shapes")
     code, answer = await coach.request("POST", "jobs/estimate", body=body)
     assert code == status, answer

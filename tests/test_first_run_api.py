@@ -2,13 +2,11 @@
 must learn (a run that completes with a useless model is a failure), and the schema and the samples
 the form is built from are published."""
 
-from api_client import coach  # noqa: F401
-
 from jupyterlab_dlcoach.core import samples
 from jupyterlab_dlcoach.core.models import ARCHS, job_schema
 
 
-async def test_schema_and_samples_are_published(coach):  # noqa: F811
+async def test_schema_and_samples_are_published(coach):
     schema = await coach.ok("GET", "jobs", "schema")
     assert schema == job_schema()
     assert schema["properties"]["arch"]["enum"] == list(ARCHS)
@@ -17,7 +15,7 @@ async def test_schema_and_samples_are_published(coach):  # noqa: F811
     assert listed["default"] == "digits"
 
 
-async def test_the_default_sample_learns_with_the_defaults(coach, jp_root_dir, monkeypatch, tmp_path):  # noqa: F811
+async def test_the_default_sample_learns_with_the_defaults(coach, jp_root_dir, monkeypatch, tmp_path):
     # No cached weights: the defaults must then train from scratch, and still learn.
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
     listed = await coach.ok("GET", "samples")

@@ -9,7 +9,6 @@ import os
 import time
 
 import pytest
-from api_client import coach  # noqa: F401
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -27,7 +26,7 @@ def tree(root):
         "/".join(["z" * 256]),  # one name longer than a file system allows
     ],
 )
-async def test_impossible_sample_paths_are_refused_and_leave_nothing(coach, jp_root_dir, path):  # noqa: F811
+async def test_impossible_sample_paths_are_refused_and_leave_nothing(coach, jp_root_dir, path):
     await coach.sample(per_class=2)
     png = sorted((jp_root_dir / "shapes" / "circle").iterdir())[0].name
     before = tree(jp_root_dir)
@@ -38,7 +37,7 @@ async def test_impossible_sample_paths_are_refused_and_leave_nothing(coach, jp_r
     assert tree(jp_root_dir) == before
 
 
-async def test_a_failed_sample_write_removes_the_folders_it_made(coach, jp_root_dir, monkeypatch):  # noqa: F811
+async def test_a_failed_sample_write_removes_the_folders_it_made(coach, jp_root_dir, monkeypatch):
     from jupyterlab_dlcoach.core import samples
 
     def full_disk(dest, **_):
@@ -64,7 +63,7 @@ def fifo_csv(jp_root_dir):
     return make
 
 
-async def test_a_fifo_as_labels_file_is_never_opened(coach, fifo_csv):  # noqa: F811
+async def test_a_fifo_as_labels_file_is_never_opened(coach, fifo_csv):
     await coach.sample(per_class=2)
     labels = fifo_csv()
     params = {"path": "shapes", "labels": json.dumps(labels)}
@@ -84,14 +83,14 @@ async def test_a_fifo_as_labels_file_is_never_opened(coach, fifo_csv):  # noqa: 
     assert "not a regular file" in done["error"]["message"]
 
 
-async def test_a_fifo_among_images_is_left_out(coach, jp_root_dir):  # noqa: F811
+async def test_a_fifo_among_images_is_left_out(coach, jp_root_dir):
     await coach.sample(per_class=2)
     os.mkfifo(jp_root_dir / "shapes" / "circle" / "pipe.png")
     report = await asyncio.wait_for(coach.ok("GET", "datasets", params={"path": "shapes"}), timeout=20)
     assert report["images"] == 6
 
 
-async def test_a_link_to_a_hidden_folder_is_hidden(coach, jp_root_dir):  # noqa: F811
+async def test_a_link_to_a_hidden_folder_is_hidden(coach, jp_root_dir):
     (jp_root_dir / ".hidden").mkdir()
     await coach.sample(path="visible", per_class=2)
     (jp_root_dir / "visible").rename(jp_root_dir / ".hidden" / "ds")
@@ -117,7 +116,7 @@ async def test_a_link_to_a_hidden_folder_is_hidden(coach, jp_root_dir):  # noqa:
         ({"dataset": "shapes", "k" * 2_000_000: 1}, None),
     ],
 )
-async def test_error_bodies_quote_only_an_excerpt(coach, body, field):  # noqa: F811
+async def test_error_bodies_quote_only_an_excerpt(coach, body, field):
     await coach.sample(per_class=2)
     status, answer = await coach.request("POST", "jobs", body=body)
     assert status == 400
@@ -126,7 +125,7 @@ async def test_error_bodies_quote_only_an_excerpt(coach, body, field):  # noqa: 
         assert answer["field"] == field
 
 
-async def test_a_store_locked_too_long_is_a_503_not_a_500(coach, monkeypatch):  # noqa: F811
+async def test_a_store_locked_too_long_is_a_503_not_a_500(coach, monkeypatch):
     import sqlite3
 
     def locked(*_):

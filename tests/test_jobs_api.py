@@ -7,7 +7,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from api_client import TINY_SPEC, coach, group_members  # noqa: F401
+from api_client import TINY_SPEC, group_members
 
 # A spec field, a bad value, and the field the 400 must name.
 BAD_SPECS = [
@@ -37,7 +37,7 @@ BAD_SPECS = [
 
 
 @pytest.mark.parametrize(("key", "value", "field"), BAD_SPECS)
-async def test_every_bad_spec_field_is_a_400_naming_it(coach, key, value, field):  # noqa: F811
+async def test_every_bad_spec_field_is_a_400_naming_it(coach, key, value, field):
     await coach.sample()
     code, body = await coach.request("POST", "jobs", body={**TINY_SPEC, key: value})
     assert code == 400, body
@@ -45,7 +45,7 @@ async def test_every_bad_spec_field_is_a_400_naming_it(coach, key, value, field)
     assert key in body["message"]
 
 
-async def test_a_missing_dataset_and_a_non_object_body_are_400(coach):  # noqa: F811
+async def test_a_missing_dataset_and_a_non_object_body_are_400(coach):
     code, body = await coach.request("POST", "jobs", body={"arch": "resnet18"})
     assert (code, body["field"]) == (400, "dataset")
     response = await coach.fetch("jupyterlab-dlcoach", "jobs", method="POST", body="[1, 2", raise_error=False)
@@ -57,7 +57,7 @@ async def test_a_missing_dataset_and_a_non_object_body_are_400(coach):  # noqa: 
     ("dataset", "code"),
     [("../outside", 403), ("/etc", 403), ("link-out", 403), (".hidden", 403), ("no-such-folder", 404)],
 )
-async def test_dataset_paths_are_confined_to_the_root(coach, jp_root_dir, tmp_path_factory, dataset, code):  # noqa: F811
+async def test_dataset_paths_are_confined_to_the_root(coach, jp_root_dir, tmp_path_factory, dataset, code):
     outside = tmp_path_factory.mktemp("outside")
     (jp_root_dir / "link-out").symlink_to(outside, target_is_directory=True)
     (jp_root_dir / ".hidden").mkdir()
@@ -78,7 +78,7 @@ async def test_dataset_paths_are_confined_to_the_root(coach, jp_root_dir, tmp_pa
         ("shapes\\circle", 400),
     ],
 )
-async def test_odd_dataset_paths_are_a_400_not_a_500(coach, jp_root_dir, dataset, code):  # noqa: F811
+async def test_odd_dataset_paths_are_a_400_not_a_500(coach, jp_root_dir, dataset, code):
     await coach.sample(per_class=2)
     (jp_root_dir / "loop").symlink_to(jp_root_dir / "loop")
     status, body = await coach.request("POST", "jobs", body={**TINY_SPEC, "dataset": dataset})
@@ -86,7 +86,7 @@ async def test_odd_dataset_paths_are_a_400_not_a_500(coach, jp_root_dir, dataset
     assert (await coach.ok("GET", "jobs"))["jobs"] == []
 
 
-async def test_a_deeply_nested_body_is_a_400(coach):  # noqa: F811
+async def test_a_deeply_nested_body_is_a_400(coach):
     response = await coach.fetch(
         "jupyterlab-dlcoach", "jobs", method="POST", body="[" * 100_000 + "]" * 100_000, raise_error=False
     )
@@ -94,7 +94,7 @@ async def test_a_deeply_nested_body_is_a_400(coach):  # noqa: F811
     assert b"nested" in response.body
 
 
-async def test_a_job_trains_and_records_its_epochs(coach):  # noqa: F811
+async def test_a_job_trains_and_records_its_epochs(coach):
     await coach.sample()
     job = await coach.submit(name="tiny")
     assert job["state"] in ("queued", "running")
@@ -144,7 +144,7 @@ async def wait_for_workers(pid: int, count: int = 3, timeout: float = 30) -> Non
     raise AssertionError(f"the trainer's group has {group_members(pid)}, not {count} processes")
 
 
-async def test_cancel_mid_epoch_leaves_no_process(coach):  # noqa: F811
+async def test_cancel_mid_epoch_leaves_no_process(coach):
     await coach.sample()
     # Two DataLoader workers: they sit in the trainer's process group and must go with it.
     job = await coach.submit(epochs=3, num_workers=2)
@@ -164,7 +164,7 @@ async def test_cancel_mid_epoch_leaves_no_process(coach):  # noqa: F811
     assert "already ended" in body["message"]
 
 
-async def test_kill_9_of_the_trainer_is_a_failure_with_the_signal(coach):  # noqa: F811
+async def test_kill_9_of_the_trainer_is_a_failure_with_the_signal(coach):
     await coach.sample()
     job = await coach.submit(epochs=3, num_workers=2)
     await coach.wait_event(job["id"], "batch")
@@ -186,7 +186,7 @@ async def test_kill_9_of_the_trainer_is_a_failure_with_the_signal(coach):  # noq
     assert job["error"]["advice"]
 
 
-async def test_queue_cancel_delete_and_unknown_ids(coach):  # noqa: F811
+async def test_queue_cancel_delete_and_unknown_ids(coach):
     await coach.sample()
     first = await coach.submit(epochs=3)
     await coach.wait_job(first["id"], states=("running",))
@@ -216,7 +216,7 @@ async def test_queue_cancel_delete_and_unknown_ids(coach):  # noqa: F811
     assert "12 hex digits" in body["message"]
 
 
-async def test_ten_jobs_at_once_all_end_in_submission_order(coach):  # noqa: F811
+async def test_ten_jobs_at_once_all_end_in_submission_order(coach):
     assert coach.app.manager.max_running == 1
     await coach.sample(per_class=8)
     # Fired together; the server's order of arrival (its `created` order) is the submission order.

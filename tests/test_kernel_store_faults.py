@@ -2,14 +2,13 @@
 once, in the cell (a warning and a note in the live view), that the run is not being recorded and why."""
 
 import pytest
-from api_client import coach  # noqa: F401 (fixture)
 from test_notebook_widget_kernel import CELL
 
 from jupyterlab_dlcoach.core import samples
 
 
 @pytest.mark.timeout(240)
-async def test_kernel_run_on_an_unwritable_store_trains_and_says_so(coach, jp_serverapp, jp_root_dir):  # noqa: F811
+async def test_kernel_run_on_an_unwritable_store_trains_and_says_so(coach, jp_serverapp, jp_root_dir):
     samples.shapes(jp_root_dir / "nb-shapes", per_class=8, image_size=32)
     cell = CELL.format(folder=str(jp_root_dir / "nb-shapes")).replace(
         'CoachCallback(name="widget run")',

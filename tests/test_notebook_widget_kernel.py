@@ -5,7 +5,6 @@ history (GET runs) like a server job: kernels inherit the server's DLCOACH_DB.""
 import textwrap
 
 import pytest
-from api_client import coach  # noqa: F401 (fixture)
 
 from jupyterlab_dlcoach.core import samples
 
@@ -28,7 +27,7 @@ CELL = textwrap.dedent(
 
 
 @pytest.mark.timeout(240)
-async def test_kernel_run_shows_a_widget_and_keeps_prints(coach, jp_serverapp, jp_root_dir):  # noqa: F811
+async def test_kernel_run_shows_a_widget_and_keeps_prints(coach, jp_serverapp, jp_root_dir):
     samples.shapes(jp_root_dir / "nb-shapes", per_class=8, image_size=32)
     manager = jp_serverapp.kernel_manager
     kernel_id = await manager.start_kernel(path=".")

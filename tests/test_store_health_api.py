@@ -6,7 +6,6 @@ import sys
 import tempfile
 
 import pytest
-from api_client import coach  # noqa: F401
 
 from jupyterlab_dlcoach.core.store import RunStore
 
@@ -67,7 +66,7 @@ def jp_server_config(capfd, jp_server_config, tmp_path, damage):
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE), indirect=True)
-async def test_a_damaged_store_is_moved_aside_and_reported(coach, tmp_path, damage, capfd):  # noqa: F811
+async def test_a_damaged_store_is_moved_aside_and_reported(coach, tmp_path, damage, capfd):
     db = tmp_path / "coach-db" / "runs.sqlite"
     system = await coach.ok("GET", "system")
     status = system["store"]
@@ -91,14 +90,14 @@ async def test_a_damaged_store_is_moved_aside_and_reported(coach, tmp_path, dama
     assert any(str(db) in m and moved in m for m in logged), logged
 
 
-async def test_a_healthy_store_has_no_problem(coach, tmp_path):  # noqa: F811
+async def test_a_healthy_store_has_no_problem(coach, tmp_path):
     system = await coach.ok("GET", "system")
     assert system["store"] == {"path": str(tmp_path / "coach-db" / "runs.sqlite"), "problem": None}
     json.dumps(system)
 
 
 @pytest.mark.parametrize("damage", ["unwritable"], indirect=True)
-async def test_an_unwritable_store_place_falls_back_to_a_temporary_store(coach, damage):  # noqa: F811
+async def test_an_unwritable_store_place_falls_back_to_a_temporary_store(coach, damage):
     status = (await coach.ok("GET", "system"))["store"]
     assert status["path"].startswith(tempfile.gettempdir())
     problem = status["problem"]
@@ -109,7 +108,7 @@ async def test_an_unwritable_store_place_falls_back_to_a_temporary_store(coach, 
 
 
 @pytest.mark.parametrize("damage", ["locked"], indirect=True)
-async def test_a_locked_store_is_waited_for_not_moved(coach, tmp_path, damage):  # noqa: F811
+async def test_a_locked_store_is_waited_for_not_moved(coach, tmp_path, damage):
     status = (await coach.ok("GET", "system"))["store"]
     assert status == {"path": str(tmp_path / "coach-db" / "runs.sqlite"), "problem": None}
     assert not list((tmp_path / "coach-db").glob("*.damaged-*"))

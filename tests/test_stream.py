@@ -6,14 +6,13 @@ import os
 
 import psutil
 import pytest
-from api_client import coach  # noqa: F401
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_dlcoach.core.store import RunStore
 
 
 @pytest.fixture
-def kernel_store(coach):  # noqa: F811
+def kernel_store(coach):
     """The store as a notebook kernel's callback sees it: another connection to the same file."""
     store = RunStore(coach.app.db_path)
     yield store
@@ -83,7 +82,7 @@ async def test_one_run_backlog_then_live_then_resume_without_doubles(jp_ws_fetch
     ws.close()
 
 
-async def test_all_runs_stream_announces_runs_events_and_deletions(coach, jp_ws_fetch, kernel_store):  # noqa: F811
+async def test_all_runs_stream_announces_runs_events_and_deletions(coach, jp_ws_fetch, kernel_store):
     older = notebook_run(kernel_store, "older")
     ws = await jp_ws_fetch("jupyterlab-dlcoach", "stream")
     snapshot = await receive(ws)
@@ -133,14 +132,14 @@ async def test_bad_stream_requests_are_refused_before_the_upgrade(
 
 
 @pytest.mark.parametrize("after", ["-1", "abc", "1.5", "²", str(2**63), "9" * 5000, "0" * 30 + "1"])
-async def test_events_after_must_be_a_whole_number(coach, kernel_store, after):  # noqa: F811
+async def test_events_after_must_be_a_whole_number(coach, kernel_store, after):
     run = notebook_run(kernel_store)
     code, body = await coach.request("GET", "runs", run["id"], "events", params={"after": after})
     assert code == 400
     assert body["field"] == "after"
 
 
-async def test_events_after_and_limit(coach, kernel_store):  # noqa: F811
+async def test_events_after_and_limit(coach, kernel_store):
     run = notebook_run(kernel_store)
     kernel_store.append_events(run["id"], [epoch(i) for i in range(5)])
     page = await coach.ok("GET", "runs", run["id"], "events", params={"after": "2", "limit": "2"})
@@ -161,7 +160,7 @@ async def test_a_stream_404_is_logged_without_a_traceback(jp_ws_fetch, kernel_st
     assert not [r for r in caplog.records if r.exc_info]
 
 
-async def test_events_are_not_lost_when_a_push_fails(coach, kernel_store):  # noqa: F811
+async def test_events_are_not_lost_when_a_push_fails(coach, kernel_store):
     hub = coach.app.hub
     hub.start()
     hub.poll()
@@ -187,7 +186,7 @@ async def test_events_are_not_lost_when_a_push_fails(coach, kernel_store):  # no
 
 
 @pytest.mark.parametrize("limit", ["0", "100001", "9" * 5000, "x"])
-async def test_events_limit_out_of_range_is_a_400(coach, kernel_store, limit):  # noqa: F811
+async def test_events_limit_out_of_range_is_a_400(coach, kernel_store, limit):
     run = notebook_run(kernel_store)
     code, body = await coach.request("GET", "runs", run["id"], "events", params={"limit": limit})
     assert (code, body["field"]) == (400, "limit")

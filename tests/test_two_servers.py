@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-from api_client import coach  # noqa: F401
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from jupyter_server_process import JupyterServer
@@ -20,7 +19,7 @@ NS = "jupyterlab-dlcoach"
 
 
 @pytest.fixture
-def server_b(coach, jp_root_dir):  # noqa: F811
+def server_b(coach, jp_root_dir):
     db = coach.app.db_path
     server = JupyterServer(root_dir=jp_root_dir, db_path=db, extra_args=("--DLCoachApp.warm_trainer=False",))
     yield server
@@ -35,7 +34,7 @@ def states(events):
     return [e["state"] for e in events if e["type"] == "state"]
 
 
-async def test_two_servers_share_a_store_without_running_a_job_twice(coach, server_b):  # noqa: F811
+async def test_two_servers_share_a_store_without_running_a_job_twice(coach, server_b):
     app = coach.app
     assert (await b_call(server_b, "GET", "system"))["store"]["path"] == str(app.db_path)
     await coach.sample(per_class=8)

@@ -12,7 +12,7 @@ import time
 
 import psutil
 import pytest
-from api_client import TINY_SPEC, coach, group_members  # noqa: F401
+from api_client import group_members
 from test_jobs_api import wait_for_workers
 from test_restart import fresh_manager
 
@@ -43,7 +43,7 @@ async def until(predicate, timeout: float = 60, what: str = "the condition"):
     return value
 
 
-async def warm_coach(coach, check_s: float = 5.0, per_class: int = 8):  # noqa: F811
+async def warm_coach(coach, check_s: float = 5.0, per_class: int = 8):
     """Make the sample, which starts the queue (here without its start-up delay); wait for a warm trainer."""
     coach.app.manager.prepare_delay_s = 0.0
     coach.app.manager.notebook_check_s = check_s
@@ -52,7 +52,7 @@ async def warm_coach(coach, check_s: float = 5.0, per_class: int = 8):  # noqa: 
     return await until(lambda: warm.idle_pid, what="a warm trainer start")
 
 
-async def replacement(coach, old_pid: int) -> int:  # noqa: F811
+async def replacement(coach, old_pid: int) -> int:
     """The pid of the warm trainer started after ``old_pid``'s."""
     warm = coach.app.manager.executor.warm
     return await until(
@@ -60,15 +60,15 @@ async def replacement(coach, old_pid: int) -> int:  # noqa: F811
     )
 
 
-def log_of(coach, job: dict) -> str:  # noqa: F811
+def log_of(coach, job: dict) -> str:
     return (coach.app.store.path.parent / "artifacts" / job["id"] / "trainer.log").read_text()
 
 
-def pending_logs(coach) -> list:  # noqa: F811
+def pending_logs(coach) -> list:
     return list((coach.app.store.path.parent / "artifacts").glob(".warm-*.log"))
 
 
-async def test_a_job_takes_the_warm_trainer_and_a_fresh_one_replaces_it(coach):  # noqa: F811
+async def test_a_job_takes_the_warm_trainer_and_a_fresh_one_replaces_it(coach):
     warm_pid = await warm_coach(coach)
     job = await coach.submit()
     assert coach.app.manager._running[job["id"]].warm
@@ -87,7 +87,7 @@ async def test_a_job_takes_the_warm_trainer_and_a_fresh_one_replaces_it(coach): 
     assert (await coach.wait_job(second["id"], timeout=300))["state"] == "completed"
 
 
-async def test_a_warm_trainer_that_died_is_replaced(coach):  # noqa: F811
+async def test_a_warm_trainer_that_died_is_replaced(coach):
     # The queue's idle check, every 0.2 s here, is where a dead warm trainer is noticed.
     warm_pid = await warm_coach(coach, check_s=0.2)
     os.killpg(warm_pid, signal.SIGKILL)
@@ -100,7 +100,7 @@ async def test_a_warm_trainer_that_died_is_replaced(coach):  # noqa: F811
     assert f"{MARKER} (pid {new_pid})" in log_of(coach, job)
 
 
-async def test_cancel_and_kill_9_of_warm_trainers_are_as_with_cold_ones(coach):  # noqa: F811
+async def test_cancel_and_kill_9_of_warm_trainers_are_as_with_cold_ones(coach):
     await warm_coach(coach)
     job = await coach.submit(epochs=3, num_workers=2)
     assert coach.app.manager._running[job["id"]].warm
@@ -125,7 +125,7 @@ async def test_cancel_and_kill_9_of_warm_trainers_are_as_with_cold_ones(coach): 
     await until(lambda: group_members(pid) == [], timeout=5, what="the workers' end")
 
 
-async def test_a_warm_started_job_survives_a_server_restart(coach):  # noqa: F811
+async def test_a_warm_started_job_survives_a_server_restart(coach):
     app = coach.app
     warm_pid = await warm_coach(coach, per_class=20)
     running = await coach.submit(epochs=3)
@@ -156,7 +156,7 @@ async def test_a_warm_started_job_survives_a_server_restart(coach):  # noqa: F81
 
 
 @pytest.mark.parametrize("warm_setting", [False])
-async def test_turned_off_every_job_starts_cold(coach):  # noqa: F811
+async def test_turned_off_every_job_starts_cold(coach):
     manager = coach.app.manager
     assert manager.executor.warm is None
     manager.prepare_delay_s = 0.0

@@ -17,6 +17,7 @@ import pytest
 from api_client import Coach, coach_app
 
 from jupyterlab_dlcoach.core import weights
+from jupyterlab_dlcoach.server.weights_downloads import WeightsDownloads
 
 FAKE = b"not really a state dict, but the bytes a test can check " * 40_000  # about 2.2 MB
 
@@ -275,7 +276,7 @@ def test_the_base_url_is_http_only(monkeypatch):
     monkeypatch.setenv(weights.BASE_URL_ENV, "http://127.0.0.1:1/mirror")
     assert weights.weights_url("resnet18") == "http://127.0.0.1:1/mirror/resnet18-f37072fd.pth"
     with pytest.raises(ValueError, match="http"):
-        weights.WeightsDownloads("file:///etc/")
+        WeightsDownloads("file:///etc/")
 
 
 def test_a_lookup_that_hangs_is_cut_off(monkeypatch, torch_home):
@@ -287,7 +288,7 @@ def test_a_lookup_that_hangs_is_cut_off(monkeypatch, torch_home):
         raise OSError("released")
 
     monkeypatch.setattr(urllib.request, "urlopen", hanging_urlopen)
-    downloads = weights.WeightsDownloads("http://127.0.0.1:1/", timeout=0.5)
+    downloads = WeightsDownloads("http://127.0.0.1:1/", timeout=0.5)
     t0 = time.monotonic()
     started, new = downloads.start("resnet18")
     assert new

@@ -1,4 +1,4 @@
-"""Image data sets under the server root: confining paths, and inspecting a folder before training.
+"""Image data sets under the server root: labelling and inspecting a folder before training.
 
 The trainer labels images with `labelled_items`, the very function `inspect` reports on, so what the
 panel shows before training is what the model is trained on. PIL only: no torch here.
@@ -17,9 +17,9 @@ from PIL import Image
 
 from jupyterlab_dlcoach.core.errors import BadInput
 from jupyterlab_dlcoach.core.labels_csv import by_csv
-from jupyterlab_dlcoach.core.paths import _hidden_below, resolve
+from jupyterlab_dlcoach.core.paths import confine, within
 
-__all__ = ["check_trainable", "inspect", "labelled_items", "prepare", "resolve", "unreadable"]
+__all__ = ["check_trainable", "confine", "inspect", "labelled_items", "prepare", "unreadable"]
 
 IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
 # Opening every picture of a large folder would make inspection slow; beyond this, a spread sample.
@@ -48,7 +48,7 @@ def _inside(path: Path, root: Path) -> Path | None:
         if not stat.S_ISLNK(mode):
             return None
         real = path.resolve()
-        if (real != root and root not in real.parents) or _hidden_below(real, root):
+        if not within(real, root):
             return None
         return real if stat.S_ISREG(os.stat(real).st_mode) else None
     except (OSError, ValueError, RuntimeError):
@@ -257,7 +257,7 @@ def inspect(
     root: str | os.PathLike, rel: str, labels: dict | None = None, *, verify_cap: int | None = VERIFY_CAP
 ) -> dict:
     """What a data set folder holds and what would stop or spoil training on it."""
-    folder = resolve(root, rel)
+    folder = confine(rel, root)
     if not folder.is_dir():
         raise BadInput(f"'path' must be a folder of images; '{rel}' is a file.", field="path")
     return _report(rel, folder, labels, verify_cap, root)[0]
@@ -267,7 +267,7 @@ def prepare(
     root: str | os.PathLike, rel: str, labels: dict | None = None
 ) -> tuple[dict, list[tuple[Path, str]]]:
     """For the trainer: the full report (every image verified) and the labelled items to train on."""
-    folder = resolve(root, rel)
+    folder = confine(rel, root, field="dataset")
     if not folder.is_dir():
         raise BadInput(f"'dataset' must be a folder of images; '{rel}' is a file.", field="dataset")
     return _report(rel, folder, labels, None, root)

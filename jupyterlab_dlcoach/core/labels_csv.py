@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import os
 import stat
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
-from jupyterlab_dlcoach.core.errors import BadInput, Forbidden, NotFound
-from jupyterlab_dlcoach.core.paths import _hidden_below, resolve
+from jupyterlab_dlcoach.core.errors import CoachError, Forbidden
+from jupyterlab_dlcoach.core.paths import confine
 
 # A labels CSV larger than this is refused instead of read into memory.
 MAX_CSV_BYTES = 50 * 2**20
@@ -23,8 +23,8 @@ def by_csv(folder: Path, labels: dict):
         return [], [_problem("csv_invalid", message, advice)]
 
     try:
-        csv_path = resolve(folder, labels["file"])
-    except (BadInput, Forbidden, NotFound) as e:
+        csv_path = confine(labels["file"], folder, field="labels.file")
+    except CoachError as e:
         return invalid(
             f"The labels CSV '{labels['file']}' cannot be used: {e.message}",
             "Set labels.file to a CSV file inside the data set folder.",
@@ -112,22 +112,13 @@ def _open_regular(path: Path):
 def _csv_path(folder: Path, name: str) -> Path | bool | None:
     """A CSV row's file, resolved inside `folder`; None if it would leave it, False if it is no file."""
     if "\x00" in name or "\\" in name:
-        return None
-    if (
-        PurePosixPath(name).is_absolute()
-        or PureWindowsPath(name).is_absolute()
-        or PureWindowsPath(name).drive
-    ):
-        return None
-    parts = [p for p in name.split("/") if p not in ("", ".")]
-    if not parts or any(p == ".." or p.startswith(".") for p in parts):
-        return None
+        return None  # malformed rather than missing: a row written for another system
     try:
-        real = folder.joinpath(*parts).resolve()
-    except (OSError, ValueError, RuntimeError):
-        return False
-    if folder not in real.parents or _hidden_below(real, folder):
+        real = confine(name, folder, field="labels.file")
+    except Forbidden:
         return None
+    except CoachError:
+        return False
     try:
         return real if stat.S_ISREG(os.stat(real).st_mode) else False
     except (OSError, ValueError):

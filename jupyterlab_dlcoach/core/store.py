@@ -8,7 +8,6 @@ inside an immediate (write-locked) transaction.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import threading
@@ -17,74 +16,26 @@ import uuid
 from pathlib import Path
 
 from jupyterlab_dlcoach.core.errors import NotFound
-
-# 2: runs.owner and the owners table (which server runs a job; see ownership.py).
-SCHEMA_VERSION = 2
-
-_RUN_COLUMNS = (
-    "id",
-    "kind",
-    "name",
-    "spec",
-    "state",
-    "created",
-    "started",
-    "ended",
-    "device",
-    "progress",
-    "error",
-    "result",
-    "pid",
-    "pid_started",
-    "exit_code",
-    "signal",
-    "cancel_requested",
-    "owner",
+from jupyterlab_dlcoach.core.runs import Event, Run, RunState
+from jupyterlab_dlcoach.core.store_schema import (
+    JSON_COLUMNS,
+    RUN_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    dumps,
+    finite,
 )
-_JSON_COLUMNS = frozenset({"spec", "progress", "error", "result"})
+
+_STATES = {s.value: s for s in RunState}
 _EVENT_KEYS = frozenset({"seq", "run_id", "type", "time"})
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('job', 'notebook')),
-    name TEXT NOT NULL DEFAULT '',
-    spec TEXT,
-    state TEXT NOT NULL,
-    created REAL NOT NULL,
-    started REAL,
-    ended REAL,
-    device TEXT,
-    progress TEXT,
-    error TEXT,
-    result TEXT,
-    pid INTEGER,
-    pid_started REAL,
-    exit_code INTEGER,
-    signal TEXT,
-    cancel_requested INTEGER NOT NULL DEFAULT 0,
-    owner TEXT
-);
-CREATE TABLE IF NOT EXISTS owners (
-    id TEXT PRIMARY KEY,
-    host TEXT NOT NULL,
-    pid INTEGER NOT NULL,
-    root TEXT NOT NULL,
-    heartbeat REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    time REAL NOT NULL,
-    payload TEXT NOT NULL,
-    UNIQUE (run_id, seq)
-);
--- A run's few epoch, warning and state events, read without scanning its many batch events.
-CREATE INDEX IF NOT EXISTS events_by_type ON events (run_id, type, seq);
-"""
+
+def artifacts_dir(db_path: str | os.PathLike, run_id: str | None = None) -> Path:
+    """Where a job's files live beside the store: its trainer's log and exported model (deleted with
+    the job); without a run id, the folder of all of them."""
+    folder = Path(db_path).parent / "artifacts"
+    return folder if run_id is None else folder / run_id
+
 
 _EVENTS_SQL = "SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?"
 _EVENTS_OF_TYPE_SQL = "SELECT * FROM events WHERE run_id = ? AND type = ? AND seq > ? ORDER BY seq LIMIT ?"
@@ -97,24 +48,6 @@ def default_db_path() -> Path:
     from jupyter_core.paths import jupyter_data_dir
 
     return Path(jupyter_data_dir()) / "dlcoach" / "runs.sqlite"
-
-
-def _finite(value):
-    """JSON has no NaN or Infinity; browsers reject them, so they become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _dumps(value) -> str:
-    try:
-        return json.dumps(value, allow_nan=False)
-    except ValueError:
-        return json.dumps(_finite(value), allow_nan=False)
 
 
 class RunStore:
@@ -130,7 +63,7 @@ class RunStore:
         conn = self._conn()
         with self._write(conn):
             # One statement at a time: executescript would commit the open transaction.
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             # A store made by an earlier version gains the new column; its runs have no owner yet.
@@ -186,9 +119,11 @@ class RunStore:
     # -- runs ------------------------------------------------------------------------------------
 
     @staticmethod
-    def _run_dict(row: sqlite3.Row) -> dict:
+    def _run_dict(row: sqlite3.Row) -> Run:
         run = dict(row)
-        for col in _JSON_COLUMNS:
+        # A state this version does not know (a newer writer's) stays the plain word it was.
+        run["state"] = _STATES.get(run["state"], run["state"])
+        for col in JSON_COLUMNS:
             if run[col] is not None:
                 run[col] = json.loads(run[col])
         run["cancel_requested"] = bool(run["cancel_requested"])
@@ -200,13 +135,13 @@ class RunStore:
         kind: str,
         name: str,
         spec: dict | None = None,
-        state: str,
+        state: RunState,
         device: str | None = None,
         pid: int | None = None,
         pid_started: float | None = None,
         run_id: str | None = None,
         owner: str | None = None,
-    ) -> dict:
+    ) -> Run:
         run_id = run_id or uuid.uuid4().hex[:12]
         conn = self._conn()
         with self._write(conn):
@@ -217,7 +152,7 @@ class RunStore:
                     run_id,
                     kind,
                     name or "",
-                    None if spec is None else _dumps(spec),
+                    None if spec is None else dumps(spec),
                     state,
                     time.time(),
                     device,
@@ -228,18 +163,18 @@ class RunStore:
             )
         return self.get_run(run_id)
 
-    def get_run(self, run_id: str) -> dict | None:
+    def get_run(self, run_id: str) -> Run | None:
         row = self._conn().execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         return None if row is None else self._run_dict(row)
 
-    def list_runs(self, kind: str | None = None) -> list[dict]:
+    def list_runs(self, kind: str | None = None) -> list[Run]:
         sql, args = "SELECT * FROM runs", ()
         if kind is not None:
             sql, args = sql + " WHERE kind = ?", (kind,)
         rows = self._conn().execute(sql + " ORDER BY created DESC, rowid DESC", args).fetchall()
         return [self._run_dict(r) for r in rows]
 
-    def update_run(self, run_id: str, **fields) -> dict:
+    def update_run(self, run_id: str, **fields) -> Run:
         if fields:
             conn = self._conn()
             with self._write(conn):
@@ -251,12 +186,12 @@ class RunStore:
 
     @staticmethod
     def _update(conn: sqlite3.Connection, run_id: str, fields: dict) -> None:
-        unknown = set(fields) - set(_RUN_COLUMNS[1:])
+        unknown = set(fields) - set(RUN_COLUMNS[1:])
         if unknown:
             raise ValueError(f"unknown run columns: {', '.join(sorted(unknown))}")
         cols = list(fields)
         values = [
-            _dumps(fields[c]) if c in _JSON_COLUMNS and fields[c] is not None else fields[c] for c in cols
+            dumps(fields[c]) if c in JSON_COLUMNS and fields[c] is not None else fields[c] for c in cols
         ]
         values = [int(v) if isinstance(v, bool) else v for v in values]
         sets = ", ".join(c + " = ?" for c in cols)
@@ -272,7 +207,9 @@ class RunStore:
 
     # -- events ----------------------------------------------------------------------------------
 
-    def append_events(self, run_id: str, events: list[dict], *, run_fields: dict | None = None) -> list[dict]:
+    def append_events(
+        self, run_id: str, events: list[dict], *, run_fields: dict | None = None
+    ) -> list[Event]:
         """Append events with the next sequence numbers; `run_fields` updates the run in the same commit."""
         if not events and not run_fields:
             return []
@@ -288,8 +225,8 @@ class RunStore:
                 seq += 1
                 payload = {k: v for k, v in ev.items() if k not in _EVENT_KEYS}
                 t = ev.get("time", now)
-                rows.append((run_id, seq, ev["type"], t, _dumps(payload)))
-                out.append({"seq": seq, "run_id": run_id, "type": ev["type"], "time": t, **_finite(payload)})
+                rows.append((run_id, seq, ev["type"], t, dumps(payload)))
+                out.append({"seq": seq, "run_id": run_id, "type": ev["type"], "time": t, **finite(payload)})
             conn.executemany(
                 "INSERT INTO events (run_id, seq, type, time, payload) VALUES (?, ?, ?, ?, ?)", rows
             )
@@ -297,11 +234,11 @@ class RunStore:
                 self._update(conn, run_id, run_fields)
         return out
 
-    def append_event(self, run_id: str, type: str, **payload) -> dict:
+    def append_event(self, run_id: str, type: str, **payload) -> Event:
         return self.append_events(run_id, [{"type": type, **payload}])[0]
 
     @staticmethod
-    def _event_dict(row: sqlite3.Row) -> dict:
+    def _event_dict(row: sqlite3.Row) -> Event:
         return {
             "seq": row["seq"],
             "run_id": row["run_id"],
@@ -312,7 +249,7 @@ class RunStore:
 
     def events(
         self, run_id: str, after: int = 0, limit: int | None = None, event_type: str | None = None
-    ) -> list[dict]:
+    ) -> list[Event]:
         """A run's events after seq `after`, in order; only those of `event_type` when given (the
         epoch events of a run are a few rows among its many batch events: read them alone)."""
         limit = -1 if limit is None else limit
@@ -323,7 +260,7 @@ class RunStore:
         rows = self._conn().execute(sql, args)
         return [self._event_dict(r) for r in rows]
 
-    def tail(self, after_id: int, limit: int = 1000) -> tuple[list[dict], int]:
+    def tail(self, after_id: int, limit: int = 1000) -> tuple[list[Event], int]:
         """Events of every run written after the global cursor `after_id`, and the new cursor."""
         rows = (
             self._conn()

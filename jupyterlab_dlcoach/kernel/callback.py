@@ -21,7 +21,7 @@ import torch
 from fastai.callback.core import Callback
 from fastai.learner import Recorder
 
-from jupyterlab_dlcoach.core import overfit
+from jupyterlab_dlcoach.core import outcome, overfit
 from jupyterlab_dlcoach.core.store import RunStore, default_db_path
 from jupyterlab_dlcoach.kernel import notebook_view
 from jupyterlab_dlcoach.kernel.devices import device_label
@@ -36,7 +36,7 @@ class NanLossError(RuntimeError):
 
     def __init__(self, warning: dict):
         super().__init__(warning["message"])
-        self.error = {"kind": "nan_loss", "message": warning["message"], "advice": warning["advice"]}
+        self.error = outcome.nan_loss_error(warning)
 
 
 def _fine_tune_args():
@@ -189,20 +189,13 @@ class CoachCallback(Callback):
         self.recorder.write("append_events", self.run_id, [{"type": "state", "state": "running"}])
 
     def _end_notebook_run(self, state: str, error: dict | None = None):
-        last = self._epoch_payloads[-1] if self._epoch_payloads else {}
         if state == "completed":
             # A loop that ran to its end has not succeeded when the model blew up on the way.
             error = self.run_failure()
             state = "failed" if error is not None else state
         result = None
         if state == "completed":
-            result = {
-                "error_rate": (last.get("metrics") or {}).get("error_rate"),
-                "valid_loss": last.get("valid_loss"),
-                "train_loss": last.get("train_loss"),
-                "epochs": len(self._epoch_payloads),
-                "seconds": round(time.time() - self._run_start, 2),
-            }
+            result = outcome.run_result(self._epoch_payloads, time.time() - self._run_start)
         event = {"type": "state", "state": state}
         if error is not None:
             event["error"] = error
@@ -227,17 +220,8 @@ class CoachCallback(Callback):
             return
         if isinstance(exc, KeyboardInterrupt):
             self._end_notebook_run("cancelled")
-        elif isinstance(exc, NanLossError):
-            self._end_notebook_run("failed", exc.error)
         else:
-            text = str(exc) if exc is not None else "training stopped unexpectedly"
-            kind = "cuda_oom" if "out of memory" in text.lower() else "crashed"
-            advice = (
-                "Use a smaller batch_size or image_size."
-                if kind == "cuda_oom"
-                else "Read the error in the cell's output; fix it and train again."
-            )
-            self._end_notebook_run("failed", {"kind": kind, "message": text[:2000], "advice": advice})
+            self._end_notebook_run("failed", outcome.run_error(exc, "notebook"))
 
     def __setattr__(self, name, value):
         # fastai detaches a callback passed to fit(cbs=...) in a `finally`: if that happens inside a fit

@@ -6,16 +6,17 @@ import os
 from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Float, Int, Type, Unicode, default
+from traitlets import Bool, Float, Int, List, Type, Unicode, default
 
 from jupyterlab_dlcoach.core.store import default_db_path
-from jupyterlab_dlcoach.core.weights import BASE_URL_ENV, WeightsDownloads
+from jupyterlab_dlcoach.core.weights import BASE_URL_ENV
 from jupyterlab_dlcoach.server.executor import Executor, LocalProcessExecutor
 from jupyterlab_dlcoach.server.jobs import JobManager
 from jupyterlab_dlcoach.server.routes import route_table
 from jupyterlab_dlcoach.server.store_health import open_store
 from jupyterlab_dlcoach.server.stream import EventHub
 from jupyterlab_dlcoach.server.system import nvml_gpus
+from jupyterlab_dlcoach.server.weights_downloads import WeightsDownloads
 
 
 class DLCoachApp(ExtensionApp):
@@ -32,6 +33,12 @@ class DLCoachApp(ExtensionApp):
     max_running_jobs = Int(
         help="How many training jobs may run at once; the rest wait in the queue. "
         "Default: one per visible GPU, and one on a machine without a GPU.",
+    ).tag(config=True)
+
+    gpus = List(
+        Int(),
+        help="The machine's GPU numbers that jobs on device auto or cuda are spread over, one GPU each "
+        "(CUDA_VISIBLE_DEVICES). Default: every GPU the NVIDIA driver lists.",
     ).tag(config=True)
 
     cancel_grace_seconds = Float(
@@ -81,6 +88,10 @@ class DLCoachApp(ExtensionApp):
     def _default_max_running(self):
         return max(1, len(nvml_gpus()))
 
+    @default("gpus")
+    def _default_gpus(self):
+        return [gpu.index for gpu in nvml_gpus()]
+
     @default("root_dir")
     def _default_root_dir(self):
         return str(Path(self.serverapp.root_dir).expanduser().resolve())
@@ -104,7 +115,7 @@ class DLCoachApp(ExtensionApp):
             root_dir=self.root_dir,
             max_running=self.max_running_jobs,
             grace_s=self.cancel_grace_seconds,
-            gpus=[gpu.index for gpu in nvml_gpus()],
+            gpus=self.gpus,
             log=self.log,
         )
         self.hub = EventHub(self.store, self.manager.run_json, poll_interval=self.poll_interval, log=self.log)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from jupyterlab_dlcoach.core import datasets, recipe, weights
 from jupyterlab_dlcoach.core.errors import CoachError
 from jupyterlab_dlcoach.core.models import JobSpec
+from jupyterlab_dlcoach.core.runs import ACTIVE_STATES, RunState
 
 # Costs relative to one training image of resnet18 at 32 px in an unfrozen epoch, and the share of that
 # cost that does not grow with the picture or the model (decoding, augmenting, batching). Measured as
@@ -98,7 +99,7 @@ def measure_run(run: dict, epoch_events: list[dict], n_images: int | None = None
     device = device_type(run.get("device"))
     epochs = [e for e in epoch_events if isinstance(e.get("seconds"), (int, float)) and e["seconds"] > 0]
     arch = spec.get("arch")
-    if run.get("state") != "completed" or not epochs or device is None or arch not in weights.WEIGHTS:
+    if run.get("state") != RunState.COMPLETED or not epochs or device is None or arch not in weights.WEIGHTS:
         return None
     settings = result.get("settings") or {}
     side = settings.get("image_size") or spec.get("image_size")
@@ -236,7 +237,7 @@ def estimate_job(spec: JobSpec, *, root, store, gpus: list) -> dict:
         }
     side = None
     if spec.image_size is None:
-        folder = datasets.resolve(root, spec.dataset)
+        folder = datasets.confine(spec.dataset, root, field="dataset")
         paths = [path for path, _ in datasets.labelled_items(folder, spec.labels, root)[1]]
         side = int(statistics.median(recipe.image_sides(paths) or [0])) or None
     plan = resolve_plan(spec, n_images=inspection["images"], image_side=side, device=device)
@@ -245,7 +246,7 @@ def estimate_job(spec: JobSpec, *, root, store, gpus: list) -> dict:
             f"The pretrained weights for {spec.arch} are not on this machine, so this job would stop at "
             "once. Get them in the System section, or turn Pretrained off to train from scratch."
         )
-    ahead = sum(1 for r in runs if r.get("state") in ("queued", "running"))
+    ahead = sum(1 for r in runs if r.get("state") in ACTIVE_STATES)
     if ahead:
         notes.append(
             "1 job is queued or running before this one; its time comes first."
@@ -254,7 +255,7 @@ def estimate_job(spec: JobSpec, *, root, store, gpus: list) -> dict:
         )
     history = []
     # The newest completed jobs; a few more than are used, since some may lack what is measured.
-    for run in [r for r in runs if r.get("state") == "completed"][: 4 * HISTORY_RUNS]:
+    for run in [r for r in runs if r.get("state") == RunState.COMPLETED][: 4 * HISTORY_RUNS]:
         epochs = store.events(run["id"], event_type="epoch")
         # A run on this very data set had as many images as it has now (the likeliest case by far).
         earlier = run.get("spec") or {}

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import psutil
 
+from jupyterlab_dlcoach.core import processes
+from jupyterlab_dlcoach.core.store import artifacts_dir
 from jupyterlab_dlcoach.server.warm_pool import WarmTrainers
 
 # How often a watcher looks at a process it cannot be woken by (a re-attached one, or our own child).
@@ -97,30 +99,11 @@ def trainer_env() -> dict[str, str]:
     return env
 
 
-def artifacts_dir(db_path: str, run_id: str) -> Path:
-    return Path(db_path).parent / "artifacts" / run_id
-
-
 def signal_name(signum: int) -> str:
     try:
         return signal.Signals(signum).name
     except ValueError:
         return f"signal {signum}"
-
-
-def _alive(proc: psutil.Process) -> bool:
-    try:
-        return proc.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
-def _pid_reused(handle: TrainerHandle) -> bool:
-    """True when the trainer's pid now names another process (then its group id is no longer ours)."""
-    try:
-        return abs(psutil.Process(handle.pid).create_time() - handle.started) > 1.0
-    except psutil.NoSuchProcess:
-        return False
 
 
 def _signal_group(pgid: int, signum: int) -> None:
@@ -170,22 +153,14 @@ class LocalProcessExecutor(Executor):
                 cwd=root_dir,
                 start_new_session=True,
             )
-        try:
-            started = psutil.Process(popen.pid).create_time()
-        except psutil.NoSuchProcess:
-            started = 0.0
+        started = processes.start_time(popen.pid) or 0.0
         return TrainerHandle(run_id=run_id, pid=popen.pid, started=started, log_path=log_path, popen=popen)
 
     def attach(self, run_id: str, pid: int, pid_started: float | None) -> TrainerHandle | None:
-        try:
-            proc = psutil.Process(pid)
-            started = proc.create_time()
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            return None
         # A different process that got the same pid after a reboot or wrap-around is not our trainer.
-        if pid_started is None or abs(started - pid_started) > 1.0 or not _alive(proc):
+        if pid_started is None or not processes.alive(pid, pid_started):
             return None
-        return TrainerHandle(run_id=run_id, pid=pid, started=started)
+        return TrainerHandle(run_id=run_id, pid=pid, started=pid_started)
 
     async def wait(self, handle: TrainerHandle) -> tuple[int | None, str | None]:
         if handle.popen is not None:
@@ -194,16 +169,13 @@ class LocalProcessExecutor(Executor):
                 await asyncio.sleep(WATCH_INTERVAL_S)
             result = (rc, None) if rc >= 0 else (None, signal_name(-rc))
         else:
-            try:
-                proc = psutil.Process(handle.pid)
-                while _alive(proc) and abs(proc.create_time() - handle.started) <= 1.0:
-                    await asyncio.sleep(WATCH_INTERVAL_S)
-            except psutil.NoSuchProcess:
-                pass
+            while processes.alive(handle.pid, handle.started, if_unknown=True):
+                await asyncio.sleep(WATCH_INTERVAL_S)
             # Not our child: its exit status went to its real parent.
             result = (None, None)
         # Workers orphaned by a trainer that died abruptly still sit in its group: end them too.
-        if not _pid_reused(handle):
+        # The trainer's pid naming another process means its group id is no longer ours.
+        if not processes.reused(handle.pid, handle.started):
             _signal_group(handle.pid, signal.SIGKILL)
         return result
 
@@ -225,7 +197,7 @@ class LocalProcessExecutor(Executor):
         """True once the trainer was reaped (our child) or its pid names another process."""
         if handle.popen is not None:
             return handle.popen.returncode is not None
-        return _pid_reused(handle)
+        return processes.reused(handle.pid, handle.started)
 
     @staticmethod
     def _group_alive(pgid: int) -> bool:

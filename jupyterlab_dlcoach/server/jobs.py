@@ -10,32 +10,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-import time
 from collections import deque
 from collections.abc import Callable
 
-from jupyterlab_dlcoach.core import datasets
-from jupyterlab_dlcoach.core.errors import BadInput, CoachError, Conflict, NotFound
+from jupyterlab_dlcoach.core.errors import BadInput, Conflict, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec
-from jupyterlab_dlcoach.server.executor import Executor, TrainerHandle, artifacts_dir
+from jupyterlab_dlcoach.core.paths import confine
+from jupyterlab_dlcoach.core.runs import ACTIVE_STATES, Run, RunError, RunJson, RunState
+from jupyterlab_dlcoach.core.store import artifacts_dir
+from jupyterlab_dlcoach.server.executor import Executor, TrainerHandle
+from jupyterlab_dlcoach.server.gpus import GpuAssignment, assigned_label
 from jupyterlab_dlcoach.server.ownership import Ownership
 from jupyterlab_dlcoach.server.recovery import Recovery
-from jupyterlab_dlcoach.server.run_states import (
-    ACTIVE_STATES,
-    CANCELLED,
-    FAILED,
-    QUEUED,
-    RUNNING,
-    ended_state,
-    job_json,
-)
+from jupyterlab_dlcoach.server.run_states import job_json
+from jupyterlab_dlcoach.server.watching import Watching
 
 # The scheduler looks this often at the shared store: heartbeat, jobs of servers that are gone, cancels
 # sent to another server for this server's jobs.
 TICK_S = 1.0
 
 
-class JobManager(Recovery):
+class JobManager(Recovery, Watching):
     """One FIFO queue of jobs, at most ``max_running`` trainers at a time."""
 
     def __init__(
@@ -60,8 +55,7 @@ class JobManager(Recovery):
         self._queue: deque[str] = deque()
         self._running: dict[str, TrainerHandle] = {}
         # Visible GPU indices; each job on `auto`/`cuda` gets the least busy one (CUDA_VISIBLE_DEVICES).
-        self.gpus = list(gpus or [])
-        self._gpu_of: dict[str, int] = {}
+        self.gpu_slots = GpuAssignment(gpus)
         self._tasks: set[asyncio.Task] = set()
         # This server in the shared store: which jobs are its own (see ownership.py).
         self.owner = Ownership(store, root_dir)
@@ -150,16 +144,16 @@ class JobManager(Recovery):
         except ValueError:
             return None
 
-    def run_json(self, run: dict) -> dict:
-        return job_json(run, self.position(run["id"]) if run["state"] == QUEUED else None)
+    def run_json(self, run: Run) -> RunJson:
+        return job_json(run, self.position(run["id"]) if run["state"] == RunState.QUEUED else None)
 
-    def list_jobs(self) -> list[dict]:
+    def list_jobs(self) -> list[RunJson]:
         return [self.run_json(r) for r in self.store.list_runs(kind="job")]
 
-    def list_runs(self) -> list[dict]:
+    def list_runs(self) -> list[RunJson]:
         return [self.run_json(r) for r in self.store.list_runs()]
 
-    def get_run(self, run_id: str, *, kind: str | None = None) -> dict:
+    def get_run(self, run_id: str, *, kind: str | None = None) -> RunJson:
         run = self.store.get_run(run_id)
         if run is None or (kind is not None and run["kind"] != kind):
             what = "job" if kind == "job" else "run"
@@ -172,15 +166,11 @@ class JobManager(Recovery):
 
     # -- commands -------------------------------------------------------------------------------
 
-    def submit(self, spec_json) -> dict:
+    def submit(self, spec_json) -> RunJson:
         """Validate a spec and its data set folder, then queue the job."""
         self.start()
         spec = JobSpec.from_json(spec_json)
-        try:
-            folder = datasets.resolve(self.root_dir, spec.dataset)
-        except CoachError as e:
-            # The data set check speaks of 'path'; in a job spec that field is called 'dataset'.
-            raise type(e)(e.message.replace("'path'", "'dataset'"), field="dataset") from e
+        folder = confine(spec.dataset, self.root_dir, field="dataset")
         if not folder.is_dir():
             raise BadInput(
                 f"'dataset' must be a folder of images; '{spec.dataset}' is a file.", field="dataset"
@@ -188,9 +178,9 @@ class JobManager(Recovery):
         if not (isinstance(spec_json, dict) and spec_json.get("name")):
             spec.name = self._numbered(spec.name)
         run = self.store.create_run(
-            kind="job", name=spec.name, spec=spec.to_json(), state=QUEUED, owner=self.owner.id
+            kind="job", name=spec.name, spec=spec.to_json(), state=RunState.QUEUED, owner=self.owner.id
         )
-        self.store.append_event(run["id"], "state", state=QUEUED)
+        self.store.append_event(run["id"], "state", state=RunState.QUEUED)
         self._queue.append(run["id"])
         self._wake.set()
         return self.run_json(run)
@@ -207,19 +197,19 @@ class JobManager(Recovery):
         ]
         return f"{prefix}{max(numbers, default=0) + 1}"
 
-    def cancel(self, run_id: str) -> dict:
+    def cancel(self, run_id: str) -> RunJson:
         self.start()
         run = self.get_run(run_id, kind="job")
-        if run["state"] == QUEUED:
+        if run["state"] == RunState.QUEUED:
             if run_id in self._queue:
                 self._queue.remove(run_id)
             # Atomic: whichever server owns it, a job that was started meanwhile is stopped instead.
             if self.owner.cancel_queued(run_id):
-                self.store.append_event(run_id, "state", state=CANCELLED, error=None)
+                self.store.append_event(run_id, "state", state=RunState.CANCELLED, error=None)
                 self._wake.set()
                 return self.get_run(run_id)
             run = self.get_run(run_id, kind="job")
-        if run["state"] == RUNNING:
+        if run["state"] == RunState.RUNNING:
             if not run["cancel_requested"]:
                 self.store.update_run(run_id, cancel_requested=True)
                 self._stop_trainer(run)
@@ -273,81 +263,29 @@ class JobManager(Recovery):
             except Exception:
                 self.log.exception("dlcoach: preparing the executor for the next job failed")
 
-    def _crashed(self, run_id: str, exc: Exception, what: str = "The job could not be started") -> None:
-        error = {
-            "kind": "crashed",
-            "message": f"{what}: {type(exc).__name__}: {exc}.",
-            "advice": "The server's log has the details; submit the job again.",
-        }
-        try:
-            if run_id in self._running:
-                return  # it did start; its watcher settles it
-            self._finish(run_id, FAILED, error=error)
-            self.on_change(run_id)
-        except Exception:
-            self.log.exception("dlcoach: could not mark job %s failed", run_id)
-
-    def _pick_gpu(self, run_id: str) -> int | None:
-        """The visible GPU with the fewest of our running jobs, for a job that lets us choose."""
-        run = self.store.get_run(run_id)
-        device = ((run or {}).get("spec") or {}).get("device", "auto")
-        if not self.gpus or device not in ("auto", "cuda"):
-            return None  # no GPU, or the spec names its own device (cpu, cuda:N)
-        busy = list(self._gpu_of.values())
-        return min(self.gpus, key=lambda i: (busy.count(i), i))
-
     def _launch(self, run_id: str) -> None:
         if not self.owner.start(run_id):
             return  # cancelled meanwhile, or no longer ours: never started twice
-        gpu = self._pick_gpu(run_id)
-        env = {"CUDA_VISIBLE_DEVICES": str(gpu)} if gpu is not None else None
+        run = self.store.get_run(run_id)
+        gpu = self.gpu_slots.pick((run or {}).get("spec"), self.store.list_runs())
+        env = None
+        if gpu is not None:
+            env = {"CUDA_VISIBLE_DEVICES": str(gpu)}
+            # Recorded before the trainer starts (it then names the GPU itself, in the same words), so
+            # that a server restarted meanwhile still knows which GPU this job holds.
+            self.store.update_run(run_id, device=assigned_label(gpu))
         try:
             handle = self.executor.spawn(run_id, self.db_path, self.root_dir, env=env)
         except OSError as e:
             self.log.error("dlcoach: could not start the trainer for %s: %s", run_id, e)
-            error = {
+            error: RunError = {
                 "kind": "spawn_failed",
                 "message": f"The trainer process could not be started: {e}.",
                 "advice": "Check that the server can run: python -m jupyterlab_dlcoach.trainer --help",
             }
-            self._finish(run_id, FAILED, error=error)
+            self._finish(run_id, RunState.FAILED, error=error)
             return
-        if gpu is not None:
-            self._gpu_of[run_id] = gpu
+        self.gpu_slots.hold(run_id, gpu)
         self.store.update_run(run_id, pid=handle.pid, pid_started=handle.started)
-        self.store.append_event(run_id, "state", state=RUNNING)
+        self.store.append_event(run_id, "state", state=RunState.RUNNING)
         self._watch(handle)
-
-    def _watch(self, handle: TrainerHandle) -> None:
-        self._running[handle.run_id] = handle
-        self._spawn_task(self._await_exit(handle), f"watch-{handle.run_id}")
-
-    async def _await_exit(self, handle: TrainerHandle) -> None:
-        try:
-            try:
-                exit_code, signal = await self.executor.wait(handle)
-            except Exception as e:
-                self.log.exception("dlcoach: watching the trainer of %s failed", handle.run_id)
-                self._running.pop(handle.run_id, None)
-                self._gpu_of.pop(handle.run_id, None)
-                self._crashed(handle.run_id, e, "Watching the trainer process failed")
-                return
-            self._running.pop(handle.run_id, None)
-            self._gpu_of.pop(handle.run_id, None)
-            run = self.store.get_run(handle.run_id)
-            # Deleted meanwhile only if something outside the API removed it; taken over only if this
-            # server was thought gone (its adopter settles it).
-            if run is not None and run.get("owner") in (None, self.owner.id):
-                self._settle(run, exit_code, signal, handle)
-        finally:
-            self._cancelling.discard(handle.run_id)
-            # Whatever happened, a slot may have freed: the queue must move on.
-            self._wake.set()
-
-    def _settle(self, run: dict, exit_code: int | None, signal: str | None, handle: TrainerHandle) -> None:
-        state, error = ended_state(run, exit_code, signal, handle.log_path)
-        self._finish(run["id"], state, error=error, exit_code=exit_code, signal=signal)
-
-    def _finish(self, run_id: str, state: str, *, error: dict | None = None, **fields) -> None:
-        self.store.update_run(run_id, state=state, ended=time.time(), error=error, **fields)
-        self.store.append_event(run_id, "state", state=state, error=error)

@@ -15,10 +15,12 @@ import socket
 import time
 import uuid
 
-from jupyterlab_dlcoach.server.run_states import CANCELLED, QUEUED, RUNNING
+from jupyterlab_dlcoach.core.runs import ACTIVE_STATES, Run, RunState
 
 HEARTBEAT_S = 2.0
 OWNER_TIMEOUT_S = 15.0
+# One SQL placeholder per active state.
+_ACTIVE_MARKS = ", ".join("?" * len(ACTIVE_STATES))
 
 
 class Ownership:
@@ -54,13 +56,13 @@ class Ownership:
         row = conn.execute("SELECT heartbeat FROM owners WHERE id = ?", (owner,)).fetchone()
         return row is not None and row[0] >= time.time() - self.timeout_s
 
-    def orphans(self) -> list[dict]:
+    def orphans(self) -> list[Run]:
         """Active jobs of other owners that are gone (oldest first): the ones this server may adopt."""
         conn = self.store._conn()
         rows = conn.execute(
-            "SELECT id, owner FROM runs WHERE kind = 'job' AND state IN (?, ?) "
+            f"SELECT id, owner FROM runs WHERE kind = 'job' AND state IN ({_ACTIVE_MARKS}) "  # noqa: S608
             "AND (owner IS NULL OR owner != ?) ORDER BY created, rowid",
-            (QUEUED, RUNNING, self.id),
+            (*ACTIVE_STATES, self.id),
         ).fetchall()
         return [self.store.get_run(r[0]) for r in rows if not self._alive(conn, r[1])]
 
@@ -69,7 +71,7 @@ class Ownership:
         conn = self.store._conn()
         with self.store._write(conn):
             row = conn.execute("SELECT owner, state FROM runs WHERE id = ?", (run_id,)).fetchone()
-            if row is None or row[1] not in (QUEUED, RUNNING):
+            if row is None or row[1] not in ACTIVE_STATES:
                 return False
             if row[0] == self.id:
                 return True
@@ -84,7 +86,7 @@ class Ownership:
         with self.store._write(conn):
             cur = conn.execute(
                 "UPDATE runs SET state = ?, started = ? WHERE id = ? AND state = ? AND owner = ?",
-                (RUNNING, time.time(), run_id, QUEUED, self.id),
+                (RunState.RUNNING, time.time(), run_id, RunState.QUEUED, self.id),
             )
             return cur.rowcount == 1
 
@@ -94,11 +96,11 @@ class Ownership:
         with self.store._write(conn):
             cur = conn.execute(
                 "UPDATE runs SET state = ?, cancel_requested = 1, ended = ? WHERE id = ? AND state = ?",
-                (CANCELLED, time.time(), run_id, QUEUED),
+                (RunState.CANCELLED, time.time(), run_id, RunState.QUEUED),
             )
             return cur.rowcount == 1
 
-    def owned_by_other(self, run: dict) -> bool:
+    def owned_by_other(self, run: Run) -> bool:
         """True if another server that is alive owns this run."""
         if run.get("owner") in (None, self.id):
             return False

@@ -2,14 +2,15 @@
 behind: the job queue's recovery and sharing half.
 
 Mixed into :class:`jupyterlab_dlcoach.server.jobs.JobManager`, whose store, owner, executor, queue and
-bookkeeping (``_watch``, ``_finish``, ``on_change``, ``_spawn_task``) it uses.
+bookkeeping (``_watch``, ``_finish``, ``gpu_slots``, ``on_change``, ``_spawn_task``) it uses.
 """
 
 from __future__ import annotations
 
 import time
 
-from jupyterlab_dlcoach.server.run_states import INTERRUPTED, QUEUED, RUNNING, ended_state, kernel_alive
+from jupyterlab_dlcoach.core.runs import Run, RunState
+from jupyterlab_dlcoach.server.run_states import ended_state, kernel_alive
 
 
 class Recovery:
@@ -27,7 +28,7 @@ class Recovery:
                 continue
             if not self.owner.adopt(run["id"]):
                 continue
-            if run["state"] == QUEUED:
+            if run["state"] == RunState.QUEUED:
                 self._queue.append(run["id"])
                 self._wake.set()
                 continue
@@ -36,6 +37,8 @@ class Recovery:
                 handle = self.executor.attach(run["id"], run["pid"], run["pid_started"])
             if handle is not None:
                 self.log.info("dlcoach: re-attached to job %s (pid %s)", run["id"], handle.pid)
+                # The GPU it trains on stays taken: the next job goes to another one.
+                self.gpu_slots.restore(run)
                 self._watch(handle)
             else:
                 # Its trainer ended while no server watched it: judge by what it recorded, so a
@@ -47,12 +50,12 @@ class Recovery:
     def _check_notebooks(self) -> None:
         """A notebook run whose kernel died cannot say so itself: mark it interrupted."""
         for run in self.store.list_runs(kind="notebook"):
-            if run["state"] == RUNNING and not kernel_alive(run):
+            if run["state"] == RunState.RUNNING and not kernel_alive(run):
                 self.log.info("dlcoach: the kernel of notebook run %s is gone; interrupted", run["id"])
-                self._finish(run["id"], INTERRUPTED)
+                self._finish(run["id"], RunState.INTERRUPTED)
                 self.on_change(run["id"])
 
-    def _stop_trainer(self, run: dict) -> None:
+    def _stop_trainer(self, run: Run) -> None:
         """TERM (then KILL) a job's trainer: ours, or another server's when it runs on this machine.
         Either way the owner also sees cancel_requested in the store (``_follow_cancels``)."""
         run_id = run["id"]

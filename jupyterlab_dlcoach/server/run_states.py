@@ -6,14 +6,11 @@ nothing here touches a process except to ask whether a notebook's kernel still l
 
 from __future__ import annotations
 
-import psutil
-
-QUEUED, RUNNING = "queued", "running"
-COMPLETED, FAILED, CANCELLED, INTERRUPTED = "completed", "failed", "cancelled", "interrupted"
-ACTIVE_STATES = (QUEUED, RUNNING)
+from jupyterlab_dlcoach.core import processes
+from jupyterlab_dlcoach.core.runs import Run, RunError, RunJson, RunState
 
 
-def crash_error(exit_code: int | None, signal: str | None, log_path) -> dict:
+def crash_error(exit_code: int | None, signal: str | None, log_path) -> RunError:
     """The error of a trainer that ended without recording one itself."""
     how = f"was killed by signal {signal}" if signal else f"ended with exit code {exit_code}"
     advice = (
@@ -25,37 +22,30 @@ def crash_error(exit_code: int | None, signal: str | None, log_path) -> dict:
     return {"kind": "crashed", "message": f"The trainer process {how}.", "advice": advice}
 
 
-def job_json(run: dict, position: int | None = None) -> dict:
+def job_json(run: Run, position: int | None = None) -> RunJson:
     """A run as the API shows it: every stored field, plus the queue position of a queued job."""
     return {**run, "position": position}
 
 
-def ended_state(run: dict, exit_code: int | None, signal: str | None, log_path) -> tuple[str, dict | None]:
+def ended_state(
+    run: Run, exit_code: int | None, signal: str | None, log_path
+) -> tuple[RunState, RunError | None]:
     """The final (state, error) of a job whose trainer ended with ``exit_code`` or ``signal``."""
     if exit_code == 0:
-        return COMPLETED, None
+        return RunState.COMPLETED, None
     if run["cancel_requested"]:
-        return CANCELLED, None
+        return RunState.CANCELLED, None
     if exit_code is None and signal is None:
         # A re-attached trainer: its exit status went to the old server; judge by what it recorded.
         if run["error"]:
-            return FAILED, run["error"]
+            return RunState.FAILED, run["error"]
         if run["result"] is not None:
-            return COMPLETED, None
-        return INTERRUPTED, None
-    return FAILED, run["error"] or crash_error(exit_code, signal, log_path)
+            return RunState.COMPLETED, None
+        return RunState.INTERRUPTED, None
+    return RunState.FAILED, run["error"] or crash_error(exit_code, signal, log_path)
 
 
-def kernel_alive(run: dict) -> bool:
+def kernel_alive(run: Run) -> bool:
     if not run["pid"]:
         return True  # nothing to judge by; leave it as its callback left it
-    try:
-        proc = psutil.Process(run["pid"])
-        started = proc.create_time()
-    except psutil.NoSuchProcess:
-        return False
-    except psutil.AccessDenied:
-        return True
-    if run["pid_started"] is not None and abs(started - run["pid_started"]) > 1.0:
-        return False
-    return proc.status() != psutil.STATUS_ZOMBIE
+    return processes.alive(run["pid"], run["pid_started"], if_unknown=True)

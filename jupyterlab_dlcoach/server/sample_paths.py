@@ -8,10 +8,11 @@ no longer than a file system allows (each name at most 255 bytes, the whole path
 from __future__ import annotations
 
 import shutil
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
-from jupyterlab_dlcoach.core import datasets, samples
-from jupyterlab_dlcoach.core.errors import BadInput, Forbidden
+from jupyterlab_dlcoach.core import samples
+from jupyterlab_dlcoach.core.errors import BadInput
+from jupyterlab_dlcoach.core.paths import confine, parts_of
 
 MAX_DEPTH = 32
 MAX_NAME_BYTES = 255
@@ -53,27 +54,13 @@ def _bad(rel: str, why: str) -> BadInput:
 def sample_destination(root: str, rel: str) -> tuple[Path, Path | None]:
     """(the sample's folder, the highest folder that writing it will create, or None if it exists).
 
-    The same rules as ``datasets.resolve`` (403 for absolute, ``..`` and hidden parts; 400 for a
-    backslash or a NUL). The folder (and folders above it) may not exist yet: the nearest existing
-    ancestor is confined by ``datasets.resolve``, and the new names below it are plain visible names.
+    The same rules as every path (``core.paths``: 403 for absolute, ``..`` and hidden parts; 400 for
+    a backslash or a NUL). The folder (and folders above it) may not exist yet: the nearest existing
+    ancestor is confined by ``confine``, and the new names below it are plain visible names.
     """
-    if "\x00" in rel or "\\" in rel:
-        raise _bad(rel, "use '/' between folders, e.g. \"data/shapes\"")
-    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).drive:
-        raise Forbidden(
-            f"'path' must be relative to the server root, not absolute (got {excerpt(rel)}).", field="path"
-        )
-    parts = tuple(p for p in rel.split("/") if p not in ("", "."))
+    parts = parts_of(rel)
     if not parts:
         raise _bad(rel, 'name a folder relative to the server root, e.g. "shapes"')
-    if ".." in parts:
-        raise Forbidden(
-            f"'path' may not use '..' to leave the server root (got {excerpt(rel)}).", field="path"
-        )
-    if any(p.startswith(".") for p in parts):
-        raise Forbidden(
-            f"'path' may not go through hidden files or folders (got {excerpt(rel)}).", field="path"
-        )
     if len(parts) > MAX_DEPTH:
         raise _bad(rel, f"it is {len(parts)} folders deep; use at most {MAX_DEPTH}")
     if any(len(p.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for p in parts):
@@ -88,7 +75,7 @@ def sample_destination(root: str, rel: str) -> tuple[Path, Path | None]:
                 break
     except (OSError, ValueError) as e:
         raise _bad(rel, getattr(e, "strerror", None) or str(e)) from e
-    existing = datasets.resolve(root, "/".join(parts[:depth])) if depth else base
+    existing = confine("/".join(parts[:depth]), root) if depth else base
     if depth < len(parts) and not existing.is_dir():
         raise _bad(rel, f"'{parts[depth - 1][:60]}' is a file, not a folder; pick a folder path")
     new_top = existing / parts[depth] if depth < len(parts) else None

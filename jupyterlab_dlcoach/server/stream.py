@@ -22,6 +22,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from jupyterlab_dlcoach.core.errors import BadInput
+from jupyterlab_dlcoach.core.runs import RunState
 from jupyterlab_dlcoach.server.base import AUTH_RESOURCE, CoachErrorsMixin
 
 # A websocket frame carries at most this many events, so a long backlog arrives in digestible pieces.
@@ -162,7 +163,7 @@ class EventHub:
         if queue_moved:
             # A job started or ended: the jobs behind it in the queue moved up.
             for run in self.store.list_runs(kind="job"):
-                if run["state"] == "queued":
+                if run["state"] == RunState.QUEUED:
                     self._show_run(run)
 
     def _show_run(self, run: dict, force: bool = False) -> None:

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import psutil
 
+from jupyterlab_dlcoach.core.store import artifacts_dir
+
 # After this many warm processes in a row died before they got a job, stop starting them (a broken
 # environment would otherwise burn a core on imports forever); jobs then start cold as before.
 MAX_FAILURES = 3
@@ -64,7 +66,7 @@ class WarmTrainers:
             self._discard(idle)
         if self._failures >= MAX_FAILURES:
             return
-        log_dir = Path(db_path).parent / "artifacts"
+        log_dir = artifacts_dir(db_path)
         log_dir.mkdir(parents=True, exist_ok=True)
         # In the artifacts folder, so that a rename moves it into the run's folder (same file system).
         log_path = log_dir / f".warm-{uuid.uuid4().hex[:12]}.log"

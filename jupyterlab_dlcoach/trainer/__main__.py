@@ -15,10 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-from jupyterlab_dlcoach.core import recipe
+from jupyterlab_dlcoach.core import outcome, recipe
 from jupyterlab_dlcoach.core.errors import CoachError
 from jupyterlab_dlcoach.core.models import ARCHS, JobSpec
-from jupyterlab_dlcoach.core.store import RunStore
+from jupyterlab_dlcoach.core.runs import RunState
+from jupyterlab_dlcoach.core.store import RunStore, artifacts_dir
 from jupyterlab_dlcoach.trainer import TrainerError
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -123,17 +124,13 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
         except NanLossError as e:
             raise TrainerError(**e.error) from e
         except (torch.cuda.OutOfMemoryError, RuntimeError) as e:
-            if not isinstance(e, torch.cuda.OutOfMemoryError) and "out of memory" not in str(e):
+            if not isinstance(e, torch.cuda.OutOfMemoryError) and not outcome.is_out_of_memory(e):
                 raise
             del learn, dls
             gc.collect()
             torch.cuda.empty_cache()
             if attempt == 1 or bs == 1:
-                raise TrainerError(
-                    "cuda_oom",
-                    f"The GPU ran out of memory, even with batch_size {bs}.",
-                    "Use a smaller batch_size or image_size (or a smaller architecture).",
-                ) from e
+                raise TrainerError(**outcome.out_of_memory_error(bs)) from e
             bs = max(1, bs // 2)
             settings["batch_size"] = bs
             store.append_event(
@@ -154,18 +151,9 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     # The exported model is for inference anywhere, CPU included: no mixed-precision callback in it.
     learn.to_fp32()
     learn.export(model_path)
-    epochs = coach.epoch_records
-    last = epochs[-1] if epochs else {}
-    return {
-        "error_rate": (last.get("metrics") or {}).get("error_rate"),
-        "valid_loss": last.get("valid_loss"),
-        "train_loss": last.get("train_loss"),
-        "epochs": len(epochs),
-        "model_path": str(model_path),
-        "seconds": round(time.time() - t0, 2),
-        "batch_size": bs,
-        "settings": settings,
-    }
+    return outcome.run_result(
+        coach.epoch_records, time.time() - t0, model_path=str(model_path), batch_size=bs, settings=settings
+    )
 
 
 def resolve_settings(spec: JobSpec, items: list) -> dict:
@@ -207,7 +195,7 @@ def fit(learn, settings: dict, coach) -> None:
 def resolve_folder(root: Path, spec: JobSpec) -> Path:
     from jupyterlab_dlcoach.core import datasets
 
-    return datasets.resolve(root, spec.dataset)
+    return datasets.confine(spec.dataset, root, field="dataset")
 
 
 def main(argv=None) -> int:
@@ -229,9 +217,9 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
         except CoachError as e:
             print(f"bad spec: {e.message}", file=sys.stderr)
             return 2
-        run = store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state="running")
+        run = store.create_run(kind="job", name=spec.name, spec=spec.to_json(), state=RunState.RUNNING)
         run_id = run["id"]
-        store.append_event(run_id, "state", state="running")
+        store.append_event(run_id, "state", state=RunState.RUNNING)
         print(run_id, flush=True)
     else:
         run_id = args.run
@@ -240,7 +228,7 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
             print(f"no run {run_id} in {args.db}", file=sys.stderr)
             return EXIT_FAILED
     store.update_run(run_id, started=time.time())
-    artifacts = Path(args.artifacts) if args.artifacts else store.path.parent / "artifacts" / run_id
+    artifacts = Path(args.artifacts) if args.artifacts else artifacts_dir(store.path, run_id)
     error = None
     try:
         if not by_hand:
@@ -251,34 +239,25 @@ def _main(args: argparse.Namespace, store: RunStore) -> int:
         result = train(store, run_id, spec, root, artifacts)
     except KeyboardInterrupt:
         if by_hand:
-            store.update_run(run_id, state="cancelled", ended=time.time())
-            store.append_event(run_id, "state", state="cancelled")
+            store.update_run(run_id, state=RunState.CANCELLED, ended=time.time())
+            store.append_event(run_id, "state", state=RunState.CANCELLED)
         return 130
     except Exception as e:
-        error = (
-            e.error
-            if isinstance(e, TrainerError)
-            else {
-                "kind": "crashed",
-                "message": f"{type(e).__name__}: {e}"[:2000],
-                "advice": "Training stopped on an unexpected error. Check the data set and the spec; if it "
-                "happens again, report it with this message.",
-            }
-        )
+        error = outcome.run_error(e, "job")
         store.update_run(
-            run_id, error=error, **({"state": "failed", "ended": time.time()} if by_hand else {})
+            run_id, error=error, **({"state": RunState.FAILED, "ended": time.time()} if by_hand else {})
         )
         if by_hand:
-            store.append_event(run_id, "state", state="failed", error=error)
+            store.append_event(run_id, "state", state=RunState.FAILED, error=error)
         if error["kind"] == "crashed":
             raise
         print(f"{error['kind']}: {error['message']}", file=sys.stderr)
         return EXIT_FAILED
     store.update_run(
-        run_id, result=result, **({"state": "completed", "ended": time.time()} if by_hand else {})
+        run_id, result=result, **({"state": RunState.COMPLETED, "ended": time.time()} if by_hand else {})
     )
     if by_hand:
-        store.append_event(run_id, "state", state="completed")
+        store.append_event(run_id, "state", state=RunState.COMPLETED)
     return EXIT_OK
 
 

@@ -489,16 +489,25 @@ function makeRun(change: Partial<DLCoach.IRun>): DLCoach.IRun {
     device: 'cpu',
     progress: null,
     error: null,
-    result: { error_rate: 0.025 },
+    result: { ...RESULT, error_rate: 0.025 },
     pid: null,
     pid_started: null,
     exit_code: 0,
     signal: null,
     cancel_requested: false,
+    owner: null,
     position: null,
     ...change
   };
 }
+
+const RESULT: DLCoach.IRunResult = {
+  error_rate: null,
+  valid_loss: 0.1,
+  train_loss: 0.1,
+  epochs: 4,
+  seconds: 12
+};
 
 const SETTINGS: DLCoach.ITrainSettings = {
   recipe: 'fit_one_cycle',
@@ -510,7 +519,8 @@ const SETTINGS: DLCoach.ITrainSettings = {
   freeze_epochs: 1,
   n_train: 1438,
   n_valid: 359,
-  n_classes: 10
+  n_classes: 10,
+  description: ''
 };
 
 describe('the run list', () => {
@@ -537,7 +547,9 @@ describe('the run list', () => {
       ...SETTINGS
     };
     const stored = { ...SETTINGS, epochs: 99 };
-    const run = makeRun({ result: { error_rate: 0.02, settings: stored } });
+    const run = makeRun({
+      result: { ...RESULT, error_rate: 0.02, settings: stored }
+    });
     expect(runSettings(run, [event])).toEqual(event);
     expect(runSettings(run, [])).toEqual(stored);
     expect(runSettings(makeRun({ result: null }), [])).toBeNull();

@@ -76,6 +76,7 @@ function run(id: string, created: number): DLCoach.IRun {
     exit_code: null,
     signal: null,
     cancel_requested: false,
+    owner: null,
     position: null
   };
 }

@@ -4,14 +4,13 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { PanelWithToolbar } from '@jupyterlab/ui-components';
+import { ITranslator } from '@jupyterlab/translation';
 
 import { CommandIDs, ICoachPanel, IGlossary } from '../tokens';
 import { GlossaryModel } from './model';
 import { glossaryTerms } from './terms';
 import { GlossaryView } from './view';
-import { followSettings } from '../settings';
+import { addCoachSection, coachTranslations } from '../section';
 
 const PLUGIN_ID = 'jupyterlab-dlcoach:glossary';
 
@@ -32,15 +31,19 @@ export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null
   ): IGlossary => {
-    const trans = (translator ?? nullTranslator).load('jupyterlab_dlcoach');
+    const trans = coachTranslations(translator);
     const model = new GlossaryModel(glossaryTerms(trans));
 
-    const section = new PanelWithToolbar();
-    section.id = 'jp-DLCoach-glossarySection';
-    section.addClass('jp-DLCoach-glossarySection');
-    section.title.label = trans.__('Glossary');
+    const section = addCoachSection({
+      panel,
+      name: 'glossary',
+      label: trans.__('Glossary'),
+      rank: 200,
+      settingRegistry,
+      pluginId: PLUGIN_ID,
+      showSetting: 'showSection'
+    });
     section.addWidget(new GlossaryView(model, trans, app.commands));
-    panel.addSection(section, 200);
 
     const glossary: IGlossary = {
       terms: model.terms,
@@ -84,10 +87,6 @@ export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
     palette?.addItem({
       command: CommandIDs.openGlossaryTerm,
       category: trans.__('DL Coach')
-    });
-
-    followSettings(settingRegistry, PLUGIN_ID, settings => {
-      section.setHidden(!(settings.get('showSection').composite as boolean));
     });
     return glossary;
   }

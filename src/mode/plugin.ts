@@ -6,14 +6,13 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { PanelWithToolbar } from '@jupyterlab/ui-components';
+import { ITranslator } from '@jupyterlab/translation';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs, ICoachPanel } from '../tokens';
 import { ModeModel } from './model';
 import { ModeView } from './view';
-import { followSettings } from '../settings';
+import { addCoachSection, coachTranslations } from '../section';
 
 const PLUGIN_ID = 'jupyterlab-dlcoach:mode';
 const STATE_KEY = 'jupyterlab-dlcoach:mode-progress';
@@ -38,15 +37,24 @@ export const modePlugin: JupyterFrontEndPlugin<void> = {
     state: IStateDB | null,
     palette: ICommandPalette | null
   ) => {
-    const trans = (translator ?? nullTranslator).load('jupyterlab_dlcoach');
+    const trans = coachTranslations(translator);
     const model = new ModeModel({ commands: app.commands, tracker, trans });
 
-    const section = new PanelWithToolbar();
-    section.id = 'jp-DLCoach-modeSection';
-    section.addClass('jp-DLCoach-modeSection');
-    section.title.label = trans.__('Mode coach');
+    const section = addCoachSection({
+      panel,
+      name: 'mode',
+      label: trans.__('Mode coach'),
+      rank: 100,
+      settingRegistry,
+      pluginId: PLUGIN_ID,
+      showSetting: 'showSection',
+      apply: settings => {
+        model.showAll = settings.get('hints').composite === 'all';
+        model.explain = settings.get('explainActions').composite as boolean;
+        model.showProgress = settings.get('showProgress').composite as boolean;
+      }
+    });
     section.addWidget(new ModeView(model, trans, app.commands));
-    panel.addSection(section, 100);
 
     app.commands.addCommand(CommandIDs.toggleAllShortcuts, {
       label: trans.__('DL Coach: Show all shortcuts of the notebook mode'),
@@ -94,12 +102,5 @@ export const modePlugin: JupyterFrontEndPlugin<void> = {
           );
         });
     }
-
-    followSettings(settingRegistry, PLUGIN_ID, settings => {
-      section.setHidden(!(settings.get('showSection').composite as boolean));
-      model.showAll = settings.get('hints').composite === 'all';
-      model.explain = settings.get('explainActions').composite as boolean;
-      model.showProgress = settings.get('showProgress').composite as boolean;
-    });
   }
 };

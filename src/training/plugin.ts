@@ -6,8 +6,7 @@ import {
 import { IThemeManager } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { PanelWithToolbar } from '@jupyterlab/ui-components';
+import { ITranslator } from '@jupyterlab/translation';
 
 import { CoachAPI } from '../api';
 import { findTerm } from '../glossary/terms';
@@ -16,7 +15,7 @@ import { setupRunViews } from '../runview/plugin';
 import { TrainingFormView } from './form';
 import { RunListView, WarningsView } from './runList';
 import { RunsModel } from './runs';
-import { followSettings } from '../settings';
+import { addCoachSection, coachTranslations } from '../section';
 
 const SETTINGS_ID = 'jupyterlab-dlcoach:plugin';
 
@@ -48,20 +47,25 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     notebooks: INotebookTracker | null
   ) => {
-    const trans = (translator ?? nullTranslator).load('jupyterlab_dlcoach');
+    const trans = coachTranslations(translator);
     const api = new CoachAPI(app.serviceManager.serverSettings);
     const runs = new RunsModel(api);
     const isTerm = (term: string) =>
       glossary !== null && findTerm(glossary.terms, term) !== null;
     const props = { api, runs, trans, commands: app.commands, isTerm };
 
-    const section = new PanelWithToolbar();
-    section.id = 'jp-DLCoach-trainingSection';
-    section.title.label = trans.__('Training');
+    const section = addCoachSection({
+      panel,
+      name: 'training',
+      label: trans.__('Training'),
+      rank: 300,
+      settingRegistry,
+      pluginId: SETTINGS_ID,
+      showSetting: 'showTraining'
+    });
     section.addWidget(new TrainingFormView(props));
     section.addWidget(new RunListView(props));
     section.addWidget(new WarningsView(props));
-    panel.addSection(section, 300);
 
     // The chart lives in the run view (main area); the sidebar keeps the list and the warnings.
     setupRunViews({
@@ -74,10 +78,6 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       notebooks,
       themes,
       glossary
-    });
-
-    followSettings(settingRegistry, SETTINGS_ID, settings => {
-      section.setHidden(!(settings.get('showTraining').composite as boolean));
     });
   }
 };

@@ -7,7 +7,7 @@ import { DLCoach } from '../models';
 import { CommandIDs } from '../tokens';
 import { ProgressRow } from './progress';
 import { Sentence } from './fields';
-import { ACTIVE_STATES, RunsModel } from './runs';
+import { RunsModel } from './runs';
 import { Sparkline } from './sparkline';
 import { Warnings } from './warnings';
 import {
@@ -32,7 +32,7 @@ function RunRow(
   props: IProps & { run: DLCoach.IRun; selected: boolean }
 ): React.ReactElement {
   const { run, runs, trans, selected } = props;
-  const active = ACTIVE_STATES.includes(run.state);
+  const active = DLCoach.ACTIVE_STATES.includes(run.state);
   const result = resultText(run, trans);
   return (
     <li
@@ -124,7 +124,7 @@ function RunSummary(props: IProps & { run: DLCoach.IRun }): React.ReactElement {
         <Sentence {...props} parts={settingsParts(settings, arch, trans)} />
       ) : (
         spec &&
-        ACTIVE_STATES.includes(run.state) && (
+        DLCoach.ACTIVE_STATES.includes(run.state) && (
           <Sentence {...props} parts={pendingParts(spec, trans)} />
         )
       )}

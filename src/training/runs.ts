@@ -5,8 +5,6 @@ import { CoachAPI } from '../api';
 import { DLCoach } from '../models';
 import { StreamConnection } from './connection';
 
-export const ACTIVE_STATES: DLCoach.RunState[] = ['queued', 'running'];
-
 /**
  * Every run (server jobs and notebook runs) and the events of the selected one, kept current by the
  * push channel. History comes by REST (`events?after=SEQ`); live events are appended only when their

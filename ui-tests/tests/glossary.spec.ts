@@ -1,32 +1,11 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-const PANEL = '#jp-DLCoach-panel';
-const SECTION = '#jp-DLCoach-glossarySection';
+import { onlySections, openPanel, PANEL } from './coachPanel';
 
-async function openPanel(page: IJupyterLabPageFixture) {
-  if (!(await page.locator(PANEL).isVisible())) {
-    await page
-      .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')
-      .click();
-  }
-  await expect(page.locator(PANEL)).toBeVisible();
-}
+const SECTION = '#jp-DLCoach-glossarySection';
 
 function title(page: IJupyterLabPageFixture, label: string) {
   return page.locator(`${PANEL} .jp-AccordionPanel-title`, { hasText: label });
-}
-
-/** Expand only the sections named in `open`. */
-async function onlySections(page: IJupyterLabPageFixture, open: string[]) {
-  const titles = page.locator(`${PANEL} .jp-AccordionPanel-title`);
-  for (const t of await titles.all()) {
-    const text = (await t.textContent()) ?? '';
-    const wanted = open.some(label => text.includes(label));
-    if (wanted !== ((await t.getAttribute('aria-expanded')) === 'true')) {
-      await t.click();
-    }
-    await expect(t).toHaveAttribute('aria-expanded', wanted ? 'true' : 'false');
-  }
 }
 
 async function shoot(page: IJupyterLabPageFixture, name: string) {

@@ -1,19 +1,10 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-const PANEL = '#jp-DLCoach-panel';
+import { onlySections, openPanel, PANEL } from './coachPanel';
+
 const SECTION = '#jp-DLCoach-modeSection';
 const COMMAND_SELECTOR =
   '.jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus';
-
-async function openPanel(page: IJupyterLabPageFixture) {
-  // A click on the tab of the open panel would close it.
-  if (!(await page.locator(PANEL).isVisible())) {
-    await page
-      .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')
-      .click();
-  }
-  await expect(page.locator(PANEL)).toBeVisible();
-}
 
 /** Put the keyboard focus on cell `index` in command mode. */
 async function focusCell(page: IJupyterLabPageFixture, index: number) {
@@ -37,19 +28,7 @@ async function notebookMode(page: IJupyterLabPageFixture) {
 
 /** Collapse the panel's other sections, so that the mode coach has the height. */
 async function onlyModeSection(page: IJupyterLabPageFixture) {
-  const titles = page.locator(`${PANEL} .jp-AccordionPanel-title`);
-  await expect(titles.filter({ hasText: 'Mode coach' })).toHaveCount(1);
-  for (const title of await titles.all()) {
-    const mine = (await title.textContent())?.includes('Mode coach');
-    const expanded = (await title.getAttribute('aria-expanded')) === 'true';
-    if (mine !== expanded) {
-      await title.click();
-    }
-    await expect(title).toHaveAttribute(
-      'aria-expanded',
-      mine ? 'true' : 'false'
-    );
-  }
+  await onlySections(page, ['Mode coach']);
 }
 
 /** Screenshot the panel with the mode coach scrolled to its top. */

@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { openPanel } from './coachPanel';
+
 const CELL = [
   'from fastai.vision.all import ImageDataLoaders, Resize, error_rate, resnet18, vision_learner',
   'from jupyterlab_dlcoach import CoachCallback',
@@ -38,9 +40,7 @@ test('CoachCallback shows a live view in the cell and the run in the panel', asy
   });
 
   // The same run is in the side panel's run list, as a notebook run.
-  await page
-    .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')
-    .click();
+  await openPanel(page);
   const run = page
     .locator('.jp-DLCoach-run', { hasText: 'my first notebook run' })
     .first();

@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { openPanel } from './coachPanel';
+
 const API = 'jupyterlab-dlcoach';
 
 /** Make a small digits sample and train it for `epochs` epochs through the REST API; the run's id. */
@@ -33,10 +35,8 @@ async function waitEnded(page: any, baseURL: string | undefined, id: string) {
     .toMatch(/completed|failed|cancelled/);
 }
 
-async function openPanel(page: any) {
-  await page
-    .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')
-    .click();
+async function openTraining(page: any) {
+  await openPanel(page);
   await expect(page.locator('#jp-DLCoach-trainingSection')).toBeVisible();
 }
 
@@ -60,7 +60,7 @@ test.describe('Run view', () => {
     await waitEnded(page, baseURL, second);
 
     await page.notebook.createNew('runview.ipynb');
-    await openPanel(page);
+    await openTraining(page);
     const row = page.locator(`.jp-DLCoach-run[data-run-id="${first}"]`);
     await row.locator('.jp-DLCoach-open').click({ timeout: 30 * 1000 });
 

@@ -1,6 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
 
-const PANEL = '#jp-DLCoach-panel';
+import { PANEL, PANEL_TAB } from './coachPanel';
 
 async function serverSystem(page: any, baseURL: string | undefined) {
   const response = await page.request.get(
@@ -15,9 +15,7 @@ test.describe('DL Coach panel', () => {
     page,
     baseURL
   }) => {
-    const tab = page.locator(
-      '.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]'
-    );
+    const tab = page.locator(PANEL_TAB);
     await expect(tab).toBeVisible();
     await tab.click();
     const panel = page.locator(PANEL);

@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { onlySections, PANEL } from './coachPanel';
+
 /** The server's job list: the ground truth for "nothing was queued". */
 async function serverJobs(
   page: any,
@@ -10,23 +12,11 @@ async function serverJobs(
   return (await response.json()).jobs;
 }
 
-const PANEL = '#jp-DLCoach-panel';
 const SECTION = '#jp-DLCoach-trainingSection';
 
 /** Open the panel with only the Training section expanded, so it has the panel's height. */
 async function openTraining(page: any) {
-  await page
-    .locator('.jp-SideBar.jp-mod-left [data-id="jp-DLCoach-panel"]')
-    .click();
-  const titles = page.locator(`${PANEL} .jp-AccordionPanel-title`);
-  for (let i = 0; i < (await titles.count()); i++) {
-    const title = titles.nth(i);
-    const isTraining = (await title.textContent())?.includes('Training');
-    const expanded = (await title.getAttribute('aria-expanded')) === 'true';
-    if (isTraining !== expanded) {
-      await title.click();
-    }
-  }
+  await onlySections(page, ['Training']);
   const section = page.locator(SECTION);
   await expect(section).toBeVisible();
   // The form is built from GET jobs/schema: it appears once that answered.
