@@ -5,6 +5,7 @@ import {
 } from '@jupyterlab/application';
 import { IThemeManager } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PanelWithToolbar } from '@jupyterlab/ui-components';
@@ -12,6 +13,7 @@ import { PanelWithToolbar } from '@jupyterlab/ui-components';
 import { CoachAPI } from '../api';
 import { findTerm } from '../glossary/terms';
 import { ICoachPanel, IGlossary } from '../tokens';
+import { setupRunOutputs } from '../runview/output';
 import { setupRunViews } from '../runview/plugin';
 import { TrainingFormView } from './form';
 import { RunListView, WarningsView } from './runList';
@@ -36,7 +38,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     IGlossary,
     ILayoutRestorer,
-    INotebookTracker
+    INotebookTracker,
+    IRenderMimeRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -46,7 +49,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     glossary: IGlossary | null,
     restorer: ILayoutRestorer | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    rendermime: IRenderMimeRegistry | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_dlcoach');
     const api = new CoachAPI(app.serviceManager.serverSettings);
@@ -75,6 +79,10 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       themes,
       glossary
     });
+    // The same view as the output of a notebook cell that trains with CoachCallback.
+    if (rendermime) {
+      setupRunOutputs(rendermime, themes, props);
+    }
 
     followSettings(settingRegistry, SETTINGS_ID, settings => {
       section.setHidden(!(settings.get('showTraining').composite as boolean));
