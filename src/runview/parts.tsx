@@ -139,7 +139,9 @@ export function RunDetails(props: IPartProps): React.ReactElement | null {
       {settings ? (
         <Sentence {...props} parts={settingsParts(settings, arch, trans)} />
       ) : (
-        run.spec && (
+        // A notebook run chose its own settings: nothing is left to be chosen automatically.
+        run.spec &&
+        run.kind !== 'notebook' && (
           <Sentence {...props} parts={pendingParts(run.spec, trans)} />
         )
       )}
