@@ -51,14 +51,16 @@ def test_the_running_text_says_where_the_run_is():
 def test_the_final_text_says_how_it_ended_with_warnings_and_error():
     summary = fed()
     warning = {"type": "warning", "kind": "valid_loss_rising", "epoch": 1, "message": "M.", "advice": "A."}
-    summary.feed([warning, {"type": "warning", "kind": "not_recorded", "message": "x", "advice": "y"}])
+    note = {"type": "warning", "kind": "two_phases", "severity": "info", "message": "N.", "advice": "B."}
+    summary.feed([warning, note, {"type": "warning", "kind": "not_recorded", "message": "x", "advice": "y"}])
     error = {"kind": "diverged", "message": "The loss blew up.", "advice": "Lower the learning rate."}
     summary.feed([{"type": "state", "state": "failed", "error": error, "result": None}])
     assert summary.text().splitlines() == [
         "DL Coach · digits · resnet18 · failed: 2 epochs",
         "The loss blew up. Lower the learning rate.",
         "Last epoch: error rate 12.5 %, validation loss 0.45, training loss 0.5.",
-        "⚠ Valid loss rising: M. What to do: A.",
+        "Warning (valid loss rising): M. What to do: A.",
+        "Note (two phases): N. What to do: B.",
     ]
     summary.feed([{"type": "state", "state": "completed", "result": {"seconds": 65.2}}])
     assert summary.text().startswith("DL Coach · digits · resnet18 · completed: 2 epochs in 1 min 05 s\n")

@@ -144,8 +144,10 @@ class RunSummary:
         if numbers:
             lines.append("Last epoch: " + ", ".join(numbers) + ".")
         for w in self.warnings:
-            kind = str(w.get("kind") or "warning").replace("_", " ").capitalize()
-            lines.append(f"⚠ {kind}: {w.get('message', '')} What to do: {w.get('advice', '')}")
+            # A note (severity "info") is told apart from a warning, as in the run view.
+            mark = "Note" if w.get("severity") == "info" else "Warning"
+            kind = str(w.get("kind") or "warning").replace("_", " ")
+            lines.append(f"{mark} ({kind}): {w.get('message', '')} What to do: {w.get('advice', '')}")
         if self.problem is not None:
             lines.append(f"Not recorded: {self.problem}.")
         return "\n".join(lines)
@@ -186,7 +188,7 @@ class RunSummary:
         if self.unfreeze_at is not None and self.unfreeze_at > 0:
             ax.axvline(self.unfreeze_at, color="#888888", linestyle=":", linewidth=1)
         ax.set_title(f"{self.name} · {(self.state or {}).get('state', 'running')}", fontsize=10)
-        ax.legend(handles, labels, fontsize=7, loc="upper right")
+        ax.legend(handles, labels, fontsize=7, loc="best", framealpha=0.85)
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
