@@ -121,3 +121,25 @@ def test_a_script_records_the_run_and_prints_its_summary(tmp_path):
     (run,) = RunStore(db).list_runs()
     assert (run["name"], run["kind"]) == ("script run", "notebook")
     assert run["state"] in lines[0]
+
+
+def test_nbconvert_shows_the_text_while_running_and_the_picture_at_the_end():
+    nbformat = pytest.importorskip("nbformat")
+    from nbconvert import HTMLExporter
+
+    summary = fed()
+
+    def html_of(bundle):
+        cell = nbformat.v4.new_code_cell("learn.fine_tune(1, cbs=CoachCallback())")
+        cell.outputs = [nbformat.v4.new_output("display_data", data=bundle)]
+        return HTMLExporter().from_notebook_node(nbformat.v4.new_notebook(cells=[cell]))[0]
+
+    running = summary.bundle()
+    assert running[display.MIME]["state"] == "running"
+    assert "image/png" not in running
+    assert "digits · resnet18 · running: epoch 2 of 2" in html_of(running)
+
+    summary.feed([{"type": "state", "state": "completed", "result": {"seconds": 4}}])
+    ended = summary.bundle()
+    assert ended[display.MIME]["state"] == "completed"
+    assert f'src="data:image/png;base64,{ended["image/png"]}"' in html_of(ended)

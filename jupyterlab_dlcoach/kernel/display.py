@@ -152,6 +152,23 @@ class RunSummary:
             lines.append(f"Not recorded: {self.problem}.")
         return "\n".join(lines)
 
+    def bundle(self) -> dict:
+        """The cell output's MIME bundle: the run's id for the extension, text and picture for the rest."""
+        data = {
+            "run_id": self.run_id,
+            "name": self.name,
+            "state": (self.state or {}).get("state", "running"),
+            "db": str(getattr(self.writer, "path", "") or "") or None,
+            "recorded": self.problem is None,
+            "problem": self.problem,
+        }
+        out = {MIME: data, "text/plain": self.text()}
+        if self.state is not None:
+            image = self.png()
+            if image is not None:
+                out["image/png"] = base64.b64encode(image).decode("ascii")
+        return out
+
     def png(self) -> bytes | None:
         """The final curves as a small PNG (about 500 by 250 px), or None when there is nothing to draw."""
         if not self.points and not self.epochs:
@@ -205,22 +222,6 @@ class CellView(RunSummary):
         self.updates = 0
         self._told = self.problem
         self._handle = display(self.bundle(), raw=True, display_id=True)
-
-    def bundle(self) -> dict:
-        data = {
-            "run_id": self.run_id,
-            "name": self.name,
-            "state": (self.state or {}).get("state", "running"),
-            "db": str(getattr(self.writer, "path", "") or "") or None,
-            "recorded": self.problem is None,
-            "problem": self.problem,
-        }
-        out = {MIME: data, "text/plain": self.text()}
-        if self.state is not None:
-            image = self.png()
-            if image is not None:
-                out["image/png"] = base64.b64encode(image).decode("ascii")
-        return out
 
     def feed(self, events, progress: dict | None = None) -> None:
         events = list(events)
