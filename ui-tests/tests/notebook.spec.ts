@@ -58,7 +58,14 @@ test.describe('A notebook cell that trains with CoachCallback', () => {
     test.setTimeout(420 * 1000);
     await page.notebook.createNew('coach.ipynb');
     await page.notebook.setCell(0, 'code', cell('my first notebook run'));
-    await page.notebook.runCell(0, true);
+    // Not awaited yet: the output must follow the run while it trains, from the push channel.
+    const ran = page.notebook.runCell(0, true);
+    const live = page.locator('.jp-DLCoach-runOutput');
+    await expect(live.locator('.jp-DLCoach-state')).toHaveText('running', {
+      timeout: 180 * 1000
+    });
+    await expect(live.locator('.jp-DLCoach-progress')).toBeVisible();
+    await ran;
 
     const output = await expectDrawn(page);
     // One output of the coach; the cell's own prints survive it (nothing is cleared).
