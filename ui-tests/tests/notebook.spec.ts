@@ -107,6 +107,15 @@ test.describe('A notebook cell that trains with CoachCallback', () => {
     await again.scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'screenshots/notebook-run-dark.png' });
     await setTheme(page, 'JupyterLab Light');
+
+    // The cell's toolbar opens the same run in the main area, beside the notebook.
+    await again
+      .getByRole('button', { name: 'Open beside the notebook' })
+      .click();
+    await expect(page.locator('.jp-DLCoach-runView')).toHaveCount(2);
+    await expect(
+      page.locator('.lm-DockPanel-widget.jp-DLCoach-runView .uplot')
+    ).toBeVisible({ timeout: 30 * 1000 });
   });
 
   test('a run the coach could not record says so and shows the kernel’s own summary', async ({
