@@ -15,7 +15,7 @@ pip install -q --upgrade pip
 # Runtime dependencies first (torch pinned to the pair that works here), plus the build tools the
 # editable install uses without build isolation.
 pip install -q -c requirements/constraints.txt \
-  torch torchvision "fastai>=2.7.15,<3" "jupyterlab>=4.4,<5" "jupyter_server>=2.14,<3" "ipywidgets>=8,<9" \
+  torch torchvision "fastai>=2.7.15,<3" "jupyterlab>=4.4,<5" "jupyter_server>=2.14,<3" \
   nvidia-ml-py psutil pillow regex \
   hatchling hatch-nodejs-version hatch-jupyter-builder "jupyter-builder>=1.2,<2" editables build
 

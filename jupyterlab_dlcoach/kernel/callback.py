@@ -4,8 +4,8 @@
 
 Used in a notebook without a run id, it records a "notebook" run of its own (state included). Used by
 the trainer with the run id of a server job, it only writes events and progress: the server owns that
-job's state. Inside a Jupyter kernel it also shows the run live in the cell's output (`notebook_view`;
-`display=False` turns that off); elsewhere nothing is displayed and ipywidgets is never imported.
+job's state. A notebook run also shows itself (`kernel/display.py`; `display=False` turns that off): in a
+Jupyter kernel as one cell output that JupyterLab draws from the run store, elsewhere as a printed summary.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from fastai.learner import Recorder
 
 from jupyterlab_dlcoach.core import outcome, overfit
 from jupyterlab_dlcoach.core.store import RunStore, default_db_path
-from jupyterlab_dlcoach.kernel import notebook_view
+from jupyterlab_dlcoach.kernel import display as run_display
 from jupyterlab_dlcoach.kernel.devices import device_label
 from jupyterlab_dlcoach.kernel.recording import StoreWriter, not_recorded_note
 
@@ -55,7 +55,7 @@ class CoachCallback(Callback):
     # Validation batches are not charted; skipping them keeps the per-batch cost at zero there.
     run_valid = False
     # Left out when a learner holding this callback is pickled (learn.export()): a database handle,
-    # device tensors and a live widget do not belong in a model file.
+    # device tensors and a cell's display handle do not belong in a model file.
     _stateattrs = ("_store", "_losses", "_batches", "_view")
 
     def __init__(
@@ -80,7 +80,7 @@ class CoachCallback(Callback):
     def _init_state(self):
         self._store = None
         self._losses, self._batches = [], []
-        self._view = None  # the live view in the cell's output, in a kernel
+        self._view = None  # the run's output in the cell (or its printed summary)
 
     def _reset_run(self):
         self._epoch_payloads: list[dict] = []
@@ -129,24 +129,25 @@ class CoachCallback(Callback):
             self.recorder.write("append_events", self.run_id, events, run_fields={"progress": progress})
             self._show(events, progress)
 
-    # -- live view in the notebook ---------------------------------------------------------------
+    # -- the run shown in the notebook -----------------------------------------------------------
 
     def _open_view(self):
-        if self._display and self._view is None and notebook_view.in_ipython_kernel():
-            try:
-                self._view = notebook_view.LiveView()
-            except Exception as exc:  # the run matters more than its picture
-                warnings.warn(f"The coach cannot show the run in this cell: {exc}", stacklevel=2)
+        if self._job or self._view is not None:
+            return
+        try:
+            self._view = run_display.open_view(self.run_id, self._shown_name, self.recorder, self._display)
+        except Exception as exc:  # the run matters more than its picture
+            warnings.warn(f"The coach cannot show the run in this cell: {exc}", stacklevel=2)
 
     def _show(self, events: list[dict], progress: dict | None = None):
-        """Feed the live view what was just written (it re-renders at most every 0.5 s, and at epoch ends)."""
+        """Tell the cell's output (or the printed summary) what was just written."""
         if self._view is None:
             return
         try:
             self._view.feed(events, progress)
         except Exception as exc:
             self._view = None
-            warnings.warn(f"The coach's live view stopped: {exc}", stacklevel=2)
+            warnings.warn(f"The coach's view of this run stopped: {exc}", stacklevel=2)
 
     def _progress(self) -> dict:
         batches = self._n_batches
@@ -174,11 +175,12 @@ class CoachCallback(Callback):
         spec = {"arch": arch, "epochs": self._total_epochs, "batch_size": getattr(learn.dls, "bs", None)}
         # The id is chosen here, so a run whose store cannot be written yet keeps one for its later writes.
         self.run_id = uuid.uuid4().hex[:12]
+        self._shown_name = self._run_name or f"Notebook · {arch}"
         self.recorder.write(
             "create_run",
             run_id=self.run_id,
             kind="notebook",
-            name=self._run_name or f"Notebook · {arch}",
+            name=self._shown_name,
             spec=spec,
             state="running",
             device=device_label(learn.dls.device or "cpu"),
@@ -257,10 +259,10 @@ class CoachCallback(Callback):
         self._last_flush = time.perf_counter()
         if first_fit:
             self._run_start = time.time()
-            # The view first: a store that cannot be written is then said in the cell too.
-            self._open_view()
             if self.run_id is None:
                 self._start_notebook_run()
+            # Once the run has its id; a store that could not be written is said in the output too.
+            self._open_view()
         self._in_fit = True
 
     def before_epoch(self):

@@ -103,6 +103,11 @@ export class RunChart extends Widget {
     this._fit();
   }
 
+  protected onAfterAttach(msg: Message): void {
+    // Points that arrived before the chart was in the page were not drawn (a restored notebook's output).
+    this.update();
+  }
+
   protected onAfterShow(msg: Message): void {
     this.update();
     requestAnimationFrame(() => this._fit());

@@ -59,11 +59,12 @@ export function ComparePicker(
   }
 ): React.ReactElement | null {
   const { model, trans, compare } = props;
+  // One id per picker: the same run may be shown in the main area and in a notebook cell at once.
+  const id = 'jp-DLCoach-compare-' + React.useId();
   const others = props.runs.filter(r => r.id !== model.id);
   if (others.length === 0) {
     return null;
   }
-  const id = 'jp-DLCoach-compare-' + model.id;
   return (
     <div className="jp-DLCoach-compare">
       <label htmlFor={id}>{trans.__('Compare with')}</label>
@@ -106,7 +107,9 @@ export function RunDetails(props: IPartProps): React.ReactElement | null {
       {settings ? (
         <Sentence {...props} parts={settingsParts(settings, arch, trans)} />
       ) : (
-        run.spec && (
+        // A notebook run chose its own settings: nothing is left to be chosen automatically.
+        run.spec &&
+        run.kind !== 'notebook' && (
           <Sentence {...props} parts={pendingParts(run.spec, trans)} />
         )
       )}

@@ -5,12 +5,14 @@ import {
 } from '@jupyterlab/application';
 import { IThemeManager } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 
 import { CoachAPI } from '../api';
 import { findTerm } from '../glossary/terms';
 import { ICoachPanel, IGlossary } from '../tokens';
+import { setupRunOutputs } from '../runview/output';
 import { setupRunViews } from '../runview/plugin';
 import { TrainingFormView } from './form';
 import { RunListView, WarningsView } from './runList';
@@ -35,7 +37,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     IGlossary,
     ILayoutRestorer,
-    INotebookTracker
+    INotebookTracker,
+    IRenderMimeRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -45,7 +48,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     glossary: IGlossary | null,
     restorer: ILayoutRestorer | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    rendermime: IRenderMimeRegistry | null
   ) => {
     const trans = coachTranslations(translator);
     const api = new CoachAPI(app.serviceManager.serverSettings);
@@ -79,5 +83,9 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       themes,
       glossary
     });
+    // The same view as the output of a notebook cell that trains with CoachCallback.
+    if (rendermime) {
+      setupRunOutputs(rendermime, themes, props);
+    }
   }
 };
