@@ -19,7 +19,8 @@ from jupyterlab_dlcoach.core.store import RunStore
 
 REPO = Path(__file__).resolve().parents[1]
 TRAINER = [sys.executable, "-m", "jupyterlab_dlcoach.trainer"]
-TINY = ["--dataset", "shapes", "--arch", "resnet18", "--no-pretrained", "--epochs", "1", "--image-size", "32", "--batch-size", "8"]
+TINY = ["--dataset", "shapes", "--arch", "resnet18", "--no-pretrained", "--epochs", "1"]
+TINY += ["--image-size", "32", "--batch-size", "8"]
 
 
 def trained(base: Path) -> tuple[Path, Path, str]:
