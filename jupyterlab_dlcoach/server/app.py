@@ -87,6 +87,12 @@ class DLCoachApp(ExtensionApp):
         "auto", help="Where predictions run: auto (the GPU when there is one), cpu, or cuda."
     ).tag(config=True)
 
+    predictor_threads = Int(
+        1,
+        help="CPU threads one prediction may use. One keeps a training job beside it at full speed and "
+        "answers a small model in tens of milliseconds; more can help a large model on an idle machine.",
+    ).tag(config=True)
+
     @default("db_path")
     def _default_db_path(self):
         # The same default as notebook kernels' CoachCallback, so their runs land in the same history.
@@ -130,6 +136,7 @@ class DLCoachApp(ExtensionApp):
             idle_s=self.predictor_idle_seconds,
             max_warm=self.max_predictors,
             device=self.predictor_device,
+            threads=self.predictor_threads,
             log=self.log,
         )
 

@@ -74,8 +74,9 @@ def _model_gone(name) -> NotFound:
     )
 
 
-def predictor_command(model: Path, dataset: Path | None, device: str) -> list[str]:
+def predictor_command(model: Path, dataset: Path | None, device: str, threads: int) -> list[str]:
     cmd = [sys.executable, "-m", "jupyterlab_dlcoach.predictor", "--model", str(model), "--device", device]
+    cmd += ["--threads", str(threads)]
     return cmd + (["--dataset", str(dataset)] if dataset is not None else [])
 
 
@@ -107,10 +108,12 @@ class Predictors:
         start_timeout_s: float = 120.0,
         predict_timeout_s: float = 30.0,
         device: str = "auto",
+        threads: int = 1,
         log: logging.Logger | None = None,
     ):
         self.store, self.root_dir, self.db_path = store, root_dir, db_path
         self.idle_s, self.max_warm, self.device = idle_s, max(1, max_warm), device
+        self.threads = max(1, threads)
         self.start_timeout_s, self.predict_timeout_s = start_timeout_s, predict_timeout_s
         self.log = log or logging.getLogger(__name__)
         self._warm: dict[str, Predictor] = {}
@@ -171,7 +174,7 @@ class Predictors:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "ab") as log:
             proc = await asyncio.create_subprocess_exec(
-                *predictor_command(model, dataset, self.device),
+                *predictor_command(model, dataset, self.device, self.threads),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=log,
