@@ -158,7 +158,10 @@ class Predictors:
     async def _ready(self, run: dict, model: Path) -> Predictor:
         """The warm predictor of this model, or a new one (a changed or replaced model gets a new one)."""
         run_id = run["id"]
-        mtime = model.stat().st_mtime
+        try:
+            mtime = model.stat().st_mtime
+        except OSError as e:  # deleted between the lookup and here
+            raise _model_gone(model.name) from e
         current = self._warm.get(run_id)
         if current is not None:
             if current.proc.returncode is None and (current.model, current.mtime) == (model, mtime):
