@@ -51,6 +51,8 @@ async def predict(jp_fetch, run_id, body, content_type="image/png"):
     response = await jp_fetch(
         "jupyterlab-dlcoach", "runs", run_id, "predict",
         method="POST", body=body, headers={"Content-Type": content_type}, raise_error=False,
+        # A predictor's start (torch, fastai, the model) takes tens of seconds on a busy 2-core machine.
+        request_timeout=300,
     )  # fmt: skip
     return response.code, json.loads(response.body or b"null")
 

@@ -17,6 +17,7 @@ from tornado import httputil
 from jupyterlab_dlcoach.core import images, paths
 from jupyterlab_dlcoach.core.errors import BadInput, Conflict
 from jupyterlab_dlcoach.server.base import CoachHandler
+from jupyterlab_dlcoach.server.predictors import model_file
 
 # A multipart body carries its boundary and headers besides the picture itself.
 MULTIPART_SLACK = 64 * 1024
@@ -51,6 +52,8 @@ class PredictHandler(CoachHandler):
         if self._over:
             raise images.too_large(self._size)
         run = self.coach.manager.get_run(run_id)
+        # A run with no model is told so before its picture is even read.
+        model_file(run, self.coach.root_dir)
         data = await self._picture(b"".join(self._chunks))
         # The header is enough to refuse what is not an image, or a bomb, before any process starts.
         await asyncio.to_thread(images.sniff, data)
@@ -60,7 +63,8 @@ class PredictHandler(CoachHandler):
         """The picture: the raw body, a multipart file field, or a file named by a root-relative path."""
         content_type = self.request.headers.get("Content-Type", "")
         kind = content_type.split(";")[0].strip().lower()
-        if kind == "application/json":
+        # No picture format starts with '{': a JSON body sent without its type (curl -d) is read as JSON.
+        if kind == "application/json" or body.lstrip()[:1] == b"{":
             return await self._from_path(body)
         if kind == "multipart/form-data":
             args, files = {}, {}
