@@ -53,7 +53,7 @@ async def predict(base, run_id, body: bytes):
         method="POST",
         headers={"Authorization": f"token {TOKEN}", "Content-Type": "image/png"},
         body=body,
-        request_timeout=120,
+        request_timeout=300,
     )
     response = await AsyncHTTPClient().fetch(request, raise_error=False)
     assert response.code == 200, response.body
