@@ -255,14 +255,16 @@ FAKE = {
         ("hangs", 503, "took longer than 1 s"),
         ("mute", 503, "did not get ready within 1 s"),
         ("unloadable", 409, "could not be loaded: AttributeError: no is_cat"),
+        ("cannot start", 503, "could not be started"),
     ],
 )
 async def test_a_broken_predictor_is_a_clear_error_not_a_hang(app, jp_fetch, model, monkeypatch, fake, code, words):  # fmt: skip  # noqa: E501
-    monkeypatch.setattr(predictors, "predictor_command", lambda *a: [sys.executable, "-c", FAKE[fake]])
+    command = [sys.executable, "-c", FAKE[fake]] if fake in FAKE else ["/nonexistent/python"]
+    monkeypatch.setattr(predictors, "predictor_command", lambda *a: command)
     app.predictors.start_timeout_s = app.predictors.predict_timeout_s = 1.0
     t0 = time.monotonic()
     got, answer = await predict(jp_fetch, model[2], picture())
     assert (got, words in answer["message"]) == (code, True), answer
     assert time.monotonic() - t0 < 10
     assert app.predictors.pids() == {}
-    assert app.predictors.started_count == (2 if fake == "dies" else 1)
+    assert app.predictors.started_count == {"dies": 2, "cannot start": 0}.get(fake, 1)

@@ -174,18 +174,24 @@ class Predictors:
         run_id = run["id"]
         dataset = _dataset_folder(self.root_dir, run)
         log_path = self._log_path(run_id)
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "ab") as log:
-            proc = await asyncio.create_subprocess_exec(
-                *predictor_command(model, dataset, self.device, self.threads),
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=log,
-                env=trainer_env(),
-                cwd=self.root_dir,
-                start_new_session=True,
-                limit=LINE_LIMIT,
-            )
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(log_path, "ab") as log:
+                proc = await asyncio.create_subprocess_exec(
+                    *predictor_command(model, dataset, self.device, self.threads),
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=log,
+                    env=trainer_env(),
+                    cwd=self.root_dir,
+                    start_new_session=True,
+                    limit=LINE_LIMIT,
+                )
+        except OSError as e:  # no memory, too many processes, a full disk for the log
+            raise PredictorUnavailable(
+                f"The model's process could not be started ({e.strerror or e}). Free some memory or close "
+                "other programs, then try again."
+            ) from e
         self.started_count += 1
         predictor = Predictor(run_id, model, mtime, proc, greeting={})
         self._warm[run_id] = predictor
