@@ -188,6 +188,10 @@ export namespace DLCoach {
     model_path?: string;
     batch_size?: number;
     settings?: ITrainSettings;
+    /** The exported models, root-relative: the last epoch's, and the best epoch's. */
+    models?: { last: string; best?: string };
+    /** Which of them the run uses for predictions and the notebook ("Use the best epoch"). */
+    model?: 'last' | 'best';
   }
 
   export interface IProgress {

@@ -3,6 +3,7 @@
 server/  the Jupyter server extension: never torch, fastai or the kernel and trainer sides.
 kernel/  what runs in a notebook's kernel (and inside the trainer's loop): never the server or the trainer.
 trainer/ the training process: never the server.
+predictor/ the process that answers predictions with an exported model: never the server.
 core/    shared and pure: none of the three sides, never torch or fastai.
 
 Read from the source (every import, function-level ones included), so a lazy import cannot hide.
@@ -19,6 +20,7 @@ FORBIDDEN = {
     "server": {"jupyterlab_dlcoach.kernel", "jupyterlab_dlcoach.trainer"} | HEAVY,
     "kernel": {"jupyterlab_dlcoach.server", "jupyterlab_dlcoach.trainer"},
     "trainer": {"jupyterlab_dlcoach.server"},
+    "predictor": {"jupyterlab_dlcoach.server"},
     "core": {"jupyterlab_dlcoach.server", "jupyterlab_dlcoach.kernel", "jupyterlab_dlcoach.trainer"} | HEAVY,
 }
 

@@ -134,6 +134,8 @@ async def test_the_server_never_imports_torch_or_fastai(server):
         if (await call(base, "GET", f"{ns}/jobs/{job['id']}"))["state"] not in ("queued", "running"):
             break
         await asyncio.sleep(0.1)
+    # A job with no model (409; 400 for the folder if it did complete): no torch imported to say so.
+    await call(base, "POST", f"{ns}/runs/{job['id']}/predict", {"path": "shapes"}, expect=(400, 409))
     await call(base, "DELETE", f"{ns}/jobs/{job['id']}", expect=204)
     # The warm trainer (started a few seconds after the server) imports torch in its own process.
     warm = await warm_trainers(proc)

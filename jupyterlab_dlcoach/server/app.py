@@ -12,6 +12,7 @@ from jupyterlab_dlcoach.core.store import default_db_path
 from jupyterlab_dlcoach.core.weights import BASE_URL_ENV
 from jupyterlab_dlcoach.server.executor import Executor, LocalProcessExecutor
 from jupyterlab_dlcoach.server.jobs import JobManager
+from jupyterlab_dlcoach.server.predictors import Predictors
 from jupyterlab_dlcoach.server.routes import route_table
 from jupyterlab_dlcoach.server.store_health import open_store
 from jupyterlab_dlcoach.server.stream import EventHub
@@ -79,6 +80,26 @@ class DLCoachApp(ExtensionApp):
         "with advice (offline it fails within this time).",
     ).tag(config=True)
 
+    predictor_idle_seconds = Float(
+        300.0,
+        help="A model asked about a picture stays loaded in its own process this many seconds after its "
+        "last prediction, so the next answer comes at once; then the process ends and frees its memory.",
+    ).tag(config=True)
+
+    max_predictors = Int(
+        2, help="How many models may stay loaded for predictions at once; the one used longest ago ends."
+    ).tag(config=True)
+
+    predictor_device = Unicode(
+        "auto", help="Where predictions run: auto (the GPU when there is one), cpu, or cuda."
+    ).tag(config=True)
+
+    predictor_threads = Int(
+        1,
+        help="CPU threads one prediction may use. One keeps a training job beside it at full speed and "
+        "answers a small model in tens of milliseconds; more can help a large model on an idle machine.",
+    ).tag(config=True)
+
     @default("db_path")
     def _default_db_path(self):
         # The same default as notebook kernels' CoachCallback, so their runs land in the same history.
@@ -119,7 +140,23 @@ class DLCoachApp(ExtensionApp):
             log=self.log,
         )
         self.hub = EventHub(self.store, self.manager.run_json, poll_interval=self.poll_interval, log=self.log)
-        self.manager.on_change = self.hub.run_changed
+        self.predictors = Predictors(
+            self.store,
+            root_dir=self.root_dir,
+            db_path=str(Path(self.db_path).resolve()),
+            idle_s=self.predictor_idle_seconds,
+            max_warm=self.max_predictors,
+            device=self.predictor_device,
+            threads=self.predictor_threads,
+            log=self.log,
+        )
+
+        def run_changed(run_id: str) -> None:
+            self.hub.run_changed(run_id)
+            # A deleted run's predictor ends with it.
+            self.predictors.run_changed(run_id)
+
+        self.manager.on_change = run_changed
         self.weights = WeightsDownloads(self.weights_base_url or None, timeout=self.weights_timeout)
 
     def initialize_handlers(self):
@@ -136,6 +173,7 @@ class DLCoachApp(ExtensionApp):
 
     async def stop_extension(self):
         self.weights.stop()
+        await self.predictors.close()
         await self.hub.stop()
         await self.manager.stop()
         self.store.close()

@@ -17,6 +17,7 @@ from jupyterlab_dlcoach.core.errors import BadInput, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec, job_schema
 from jupyterlab_dlcoach.server import estimate, sample_paths
 from jupyterlab_dlcoach.server.base import CoachHandler
+from jupyterlab_dlcoach.server.predict_route import PredictHandler
 from jupyterlab_dlcoach.server.stream import StreamHandler, parse_after
 from jupyterlab_dlcoach.server.system import nvml_gpus, system_info
 
@@ -218,6 +219,7 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/runs", RunsHandler),
         (rf"/{ns}/runs/{RUN_ID}", RunHandler),
         (rf"/{ns}/runs/{RUN_ID}/events", RunEventsHandler),
+        (rf"/{ns}/runs/{RUN_ID}/predict", PredictHandler),
         (rf"/{ns}/stream", StreamHandler),
         (rf"/{ns}/weights", WeightsHandler),
         (rf"/{ns}/jobs/estimate", EstimateHandler),

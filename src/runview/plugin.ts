@@ -1,5 +1,7 @@
 import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
 import { IThemeManager, WidgetTracker } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { FileDialog } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
@@ -60,7 +62,8 @@ export function setupRunViews(options: {
         runs,
         trans,
         commands: app.commands,
-        isTerm
+        isTerm,
+        pickServerFile: () => pickPicture(app, trans)
       });
       const notebook = notebooks?.currentWidget;
       const ref = notebook && !notebook.isDisposed ? notebook.id : undefined;
@@ -95,4 +98,25 @@ export function setupRunViews(options: {
     tracker.forEach(view => view.chart.refreshTheme())
   );
   return tracker;
+}
+
+const PICTURE = /\.(png|jpe?g|gif|bmp|webp|tiff?)$/i;
+
+/** JupyterLab's own file dialog, showing folders and pictures: the path of the one picked, or null. */
+async function pickPicture(
+  app: JupyterFrontEnd,
+  trans: TranslationBundle
+): Promise<string | null> {
+  const manager = await app.resolveOptionalService(IDocumentManager);
+  if (!manager) {
+    return null;
+  }
+  const result = await FileDialog.getOpenFiles({
+    manager,
+    title: trans.__('Pick a picture to try the model on'),
+    filter: model =>
+      model.type === 'directory' || PICTURE.test(model.name) ? {} : null
+  });
+  const picked = result.button.accept ? result.value?.[0] : undefined;
+  return picked && picked.type !== 'directory' ? picked.path : null;
 }

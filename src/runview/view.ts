@@ -10,6 +10,7 @@ import { RunsModel } from '../training/runs';
 import { RunChart } from './chart';
 import { RunModel } from './model';
 import { ComparePicker, RunDetails, RunHeader } from './parts';
+import { hasModel, TryPicture } from './predict';
 
 function reactPart(
   className: string,
@@ -75,7 +76,16 @@ export class RunView extends MainAreaWidget<Panel> {
     const details = reactPart('jp-DLCoach-runViewDetails', this.model, () =>
       React.createElement(RunDetails, props)
     );
-    for (const widget of [header, this.chart, compare, details]) {
+    const tryIt = reactPart('jp-DLCoach-runViewTry', this.model, () =>
+      this.model.run && hasModel(this.model.run)
+        ? React.createElement(TryPicture, {
+            ...options,
+            run: this.model.run,
+            pickServerFile: options.pickServerFile ?? null
+          })
+        : null
+    );
+    for (const widget of [header, this.chart, compare, tryIt, details]) {
       content.addWidget(widget);
     }
     this.model.changed.connect(this._onChange, this);
@@ -140,6 +150,8 @@ export namespace RunView {
     trans: TranslationBundle;
     commands: CommandRegistry;
     isTerm: (term: string) => boolean;
+    /** A file under the server root, picked in JupyterLab's file dialog (to try the model on). */
+    pickServerFile?: () => Promise<string | null>;
   }
 
   export function widgetId(runId: string): string {
