@@ -3,7 +3,7 @@
 import pytest
 
 from jupyterlab_dlcoach.core.errors import Conflict, Forbidden, NotFound
-from jupyterlab_dlcoach.server.predictors import model_file
+from jupyterlab_dlcoach.server.model_files import model_file
 
 
 def run(result, state="completed", kind="job"):

@@ -17,7 +17,7 @@ from tornado import httputil
 from jupyterlab_dlcoach.core import images, paths
 from jupyterlab_dlcoach.core.errors import BadInput, Conflict
 from jupyterlab_dlcoach.server.base import CoachHandler
-from jupyterlab_dlcoach.server.predictors import model_file
+from jupyterlab_dlcoach.server.model_files import model_file
 
 # A multipart body carries its boundary and headers besides the picture itself.
 MULTIPART_SLACK = 64 * 1024
@@ -96,7 +96,7 @@ class PredictHandler(CoachHandler):
                 '\'path\' is required: a picture under the server root, e.g. {"path": "photos/cat.jpg"}.',
                 field="path",
             )
-        target = paths.resolve(self.coach.root_dir, rel)
+        target = paths.confine(rel, self.coach.root_dir, field="path")
         if not target.is_file():
             raise BadInput(f"'path' must name a picture file; '{rel[:80]}' is a folder.", field="path")
         size = target.stat().st_size

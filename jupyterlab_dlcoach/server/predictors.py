@@ -19,10 +19,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jupyterlab_dlcoach.core import paths
-from jupyterlab_dlcoach.core.errors import CoachError, Conflict, NotFound
+from jupyterlab_dlcoach.core.errors import CoachError, Conflict
 from jupyterlab_dlcoach.server.executor import artifacts_dir, trainer_env
-from jupyterlab_dlcoach.server.run_states import ACTIVE_STATES
+from jupyterlab_dlcoach.server.model_files import dataset_folder, model_file, model_gone
 
 # An answer line is small (a label and a probability per class); a greeting holds the class names too.
 LINE_LIMIT = 4 * 1024 * 1024
@@ -32,46 +31,6 @@ class PredictorUnavailable(CoachError):
     """The predictor could not answer (it crashed twice, or took too long); trying again may help."""
 
     status = 503
-
-
-def model_file(run: dict, root: str) -> Path:
-    """The file of the run's chosen model: ``result.models[result.model or "last"]`` (relative to the
-    server root), else the trainer's own export (``result.model_path``). Raises Conflict/NotFound."""
-    result = run.get("result") or {}
-    models = result.get("models") or {}
-    chosen = result.get("model") or run.get("model") or "last"
-    if models.get(chosen):
-        try:
-            return paths.resolve(root, models[chosen])
-        except NotFound as e:
-            raise _model_gone(models[chosen]) from e
-    if result.get("model_path"):
-        path = Path(result["model_path"])
-        if not path.is_file():
-            raise _model_gone(path.name)
-        return path
-    if run.get("state") in ACTIVE_STATES:
-        raise Conflict(
-            f"'{run['name']}' is still {run['state']}: it has no model yet. Try your picture when it has "
-            "finished."
-        )
-    if run.get("kind") == "notebook":
-        raise Conflict(
-            f"'{run['name']}' was trained in a notebook, whose model lives in that notebook: there, call "
-            "learn.predict(...) on your picture. Pictures can be tried here on runs trained from the panel."
-        )
-    raise Conflict(
-        f"'{run['name']}' ended {run.get('state')} without saving a model, so there is nothing to ask. "
-        "Train it again; once it completes, try your picture."
-    )
-
-
-def _model_gone(name) -> NotFound:
-    return NotFound(
-        f"The model file '{name}' no longer exists (it was deleted or moved). Train the run again to get "
-        "a new one.",
-        field="model",
-    )
 
 
 def predictor_command(model: Path, dataset: Path | None, device: str, threads: int) -> list[str]:
@@ -161,7 +120,7 @@ class Predictors:
         try:
             mtime = model.stat().st_mtime
         except OSError as e:  # deleted between the lookup and here
-            raise _model_gone(model.name) from e
+            raise model_gone(model.name) from e
         current = self._warm.get(run_id)
         if current is not None:
             if current.proc.returncode is None and (current.model, current.mtime) == (model, mtime):
@@ -172,7 +131,7 @@ class Predictors:
 
     async def _start(self, run: dict, model: Path, mtime: float) -> Predictor:
         run_id = run["id"]
-        dataset = _dataset_folder(self.root_dir, run)
+        dataset = dataset_folder(self.root_dir, run)
         log_path = self._log_path(run_id)
         try:
             log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -302,16 +261,6 @@ class Predictors:
 
     def _log_path(self, run_id: str) -> Path:
         return artifacts_dir(self.db_path, run_id) / "predictor.log"
-
-
-def _dataset_folder(root: str, run: dict) -> Path | None:
-    """The training images' folder, to compare a picture with; None when it is gone or unusable."""
-    dataset = (run.get("spec") or {}).get("dataset")
-    try:
-        folder = paths.resolve(root, dataset)
-    except CoachError:
-        return None
-    return folder if folder.is_dir() else None
 
 
 def _status_error(status: int, message: str, field: str | None) -> CoachError:
