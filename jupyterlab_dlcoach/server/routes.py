@@ -12,7 +12,7 @@ from pathlib import Path
 import tornado
 from jupyter_server.auth.decorator import authorized
 
-from jupyterlab_dlcoach.core import datasets, samples, weights
+from jupyterlab_dlcoach.core import datasets, history, samples, weights
 from jupyterlab_dlcoach.core.errors import BadInput, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec, job_schema
 from jupyterlab_dlcoach.server import estimate, sample_paths
@@ -161,6 +161,26 @@ class RunEventsHandler(ServiceHandler):
         self.write_json({"run_id": run_id, "events": events})
 
 
+class RunSeriesHandler(ServiceHandler):
+    """A run's history for a chart: batch losses thinned to ``points`` (min and max per bucket), every
+    other event, and the seq to follow it live from (``stream?run=ID&after=last_seq``)."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self, run_id):
+        points = history.parse_points(self.get_query_argument("points", None))
+        x_from = history.parse_x(self.get_query_argument("from", None), "from")
+        x_to = history.parse_x(self.get_query_argument("to", None), "to")
+        if x_from is not None and x_to is not None and x_to <= x_from:
+            raise BadInput(
+                f"'to' must be after 'from' (got from={x_from:g}, to={x_to:g}): the range of epochs to show.",
+                field="to",
+            )
+        # A long run's history is a second of SQL: read it off the event loop, as other store reads.
+        manager = self.coach.manager
+        self.write_json(await asyncio.to_thread(manager.series, run_id, points, x_from, x_to))
+
+
 class UnknownRouteHandler(ServiceHandler):
     """Anything else under the namespace: a JSON 404 naming the path, not tornado's HTML page."""
 
@@ -218,6 +238,7 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/runs", RunsHandler),
         (rf"/{ns}/runs/{RUN_ID}", RunHandler),
         (rf"/{ns}/runs/{RUN_ID}/events", RunEventsHandler),
+        (rf"/{ns}/runs/{RUN_ID}/series", RunSeriesHandler),
         (rf"/{ns}/stream", StreamHandler),
         (rf"/{ns}/weights", WeightsHandler),
         (rf"/{ns}/jobs/estimate", EstimateHandler),
