@@ -75,7 +75,7 @@ async def test_a_short_run_comes_whole_with_its_events_and_last_seq(coach, store
     assert kept(reply) == batches
     assert reply["last_seq"] == written[-1]["seq"]
     assert reply["batches"]["total"] == 60
-    assert reply["batches"]["epochs"] == [{"epoch": e, "count": 20} for e in range(3)]
+    assert reply["batches"]["epochs"] == [{"epoch": e, "phase": "fit", "count": 20} for e in range(3)]
     others = [e for e in written if e["type"] != "batch"]
     assert reply["events"] == others
     assert [e["type"] for e in reply["events"]].count("epoch") == 3
@@ -100,7 +100,7 @@ async def test_thinning_keeps_the_min_and_max_of_every_bucket(coach, store):  # 
     # Every point kept is a real batch, with its true epoch, index and loss.
     assert all(by_seq[p[0]] == p for p in got)
     assert [s for s, *_ in got] == sorted({s for s, *_ in got})
-    assert reply["batches"]["epochs"] == [{"epoch": e, "count": c} for e, c in counts.items()]
+    assert reply["batches"]["epochs"] == [{"epoch": e, "phase": "fit", "count": c} for e, c in counts.items()]
     # Buckets are equal runs of seqs from the first batch to the last (docs/api.md).
     lo, hi = batches[0][0], batches[-1][0]
     span, buckets = hi - lo + 1, points // 2
@@ -148,7 +148,10 @@ async def test_only_the_attempt_after_an_out_of_memory_retry_is_drawn(coach, sto
     second = write_epochs(store, run["id"], [[1.0] * 8, [0.5] * 8])
     reply = await coach.ok("GET", "runs", run["id"], "series")
     assert {p[0] for p in kept(reply)} == {e["seq"] for e in second if e["type"] == "batch"}
-    assert reply["batches"]["epochs"] == [{"epoch": 0, "count": 8}, {"epoch": 1, "count": 8}]
+    assert reply["batches"]["epochs"] == [
+        {"epoch": 0, "phase": "fit", "count": 8},
+        {"epoch": 1, "phase": "fit", "count": 8},
+    ]
     assert retry["seq"] in [e["seq"] for e in reply["events"]]
     assert reply["points"] == 4000
     assert first[0]["seq"] == 1

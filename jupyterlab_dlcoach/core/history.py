@@ -77,10 +77,10 @@ class _Reader:
         return self.conn.execute(sql, (self.run_id, *args)).fetchone()
 
     def first_batch_after(self, seq: int):
-        """(seq, epoch) of the first batch event with a seq above ``seq``, or None."""
+        """(seq, epoch, phase) of the first batch event with a seq above ``seq``, or None."""
         return self._one(
-            f"SELECT seq, {_EPOCH} FROM events WHERE run_id = ? AND type = 'batch' AND seq > ? AND seq <= ? "  # noqa: S608 (constant)
-            "ORDER BY seq LIMIT 1",
+            f"SELECT seq, {_EPOCH}, payload->>'phase' FROM events "  # noqa: S608 (constant)
+            "WHERE run_id = ? AND type = 'batch' AND seq > ? AND seq <= ? ORDER BY seq LIMIT 1",
             seq,
             self.last_seq,
         )
@@ -125,10 +125,10 @@ def _spans(reader: _Reader, start: int, epoch_ends: dict) -> list[dict]:
     last_batch = last[0]
     row = reader.first_batch_after(start)
     while row is not None and row[0] <= last_batch:
-        first, epoch = row
+        first, epoch, phase = row
         end = reader.last_of_epoch(first, epoch, epoch_ends.get(epoch), last_batch)
         count = end - first + 1 - reader.between(first, end + 1)
-        spans.append({"epoch": epoch, "first": first, "last": end, "count": count})
+        spans.append({"epoch": epoch, "phase": phase, "first": first, "last": end, "count": count})
         row = reader.first_batch_after(end)
     return spans
 
@@ -198,7 +198,7 @@ def history(
         "to": x_to,
         "batches": {
             "total": total,
-            "epochs": [{"epoch": s["epoch"], "count": s["count"]} for s in spans],
+            "epochs": [{"epoch": s["epoch"], "phase": s["phase"], "count": s["count"]} for s in spans],
             "seq": seqs,
             "epoch": epochs,
             "index": index,
