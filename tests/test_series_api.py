@@ -81,7 +81,9 @@ async def test_a_short_run_comes_whole_with_its_events_and_last_seq(coach, store
     assert [e["type"] for e in reply["events"]].count("epoch") == 3
 
 
-async def test_thinning_keeps_the_min_and_max_of_every_bucket(coach, store):  # noqa: F811
+# 200 points: a statement per bucket; 600: the rows read at once and thinned in Python.
+@pytest.mark.parametrize("points", [200, 600])
+async def test_thinning_keeps_the_min_and_max_of_every_bucket(coach, store, points):  # noqa: F811
     rng = random.Random(4)
     run = new_run(store)
     losses = [[2.0 / (1 + i / 300) + rng.random() * 0.1 for i in range(2500)] for _ in range(3)]
@@ -91,7 +93,6 @@ async def test_thinning_keeps_the_min_and_max_of_every_bucket(coach, store):  # 
     note = {"type": "warning", "kind": "x", "epoch": 0, "message": "m", "advice": "a", "terms": []}
     # The last epoch is still running: no epoch event closes it.
     written = write_epochs(store, run["id"], losses, finish_last=False, extra={(0, 999): [note] * 3})
-    points = 200
     reply = await coach.ok("GET", "runs", run["id"], "series", params={"points": str(points)})
     got = kept(reply)
     assert 0 < len(got) <= points
