@@ -25,6 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
@@ -78,15 +79,24 @@ def peak_mb(server: JupyterServer) -> float:
     return float("nan")
 
 
-def get(server: JupyterServer, path: str) -> tuple[float, int, dict]:
+def cpu_s(server: JupyterServer) -> float:
+    """CPU seconds the server process has used: on a loaded machine, the part of the wall time that is
+    the server's own work."""
+    times = psutil.Process(server.proc.pid).cpu_times()
+    return times.user + times.system
+
+
+def get(server: JupyterServer, path: str) -> tuple[float, int, dict, float]:
+    """Wall seconds, bytes, the parsed reply and the server's CPU seconds for one GET."""
     request = urllib.request.Request(
         f"http://{server.base}/{path}", headers={"Authorization": f"token {server.token}"}
     )
+    cpu0 = cpu_s(server)
     t0 = time.perf_counter()
     with urllib.request.urlopen(request, timeout=600) as response:
         body = response.read()
     seconds = time.perf_counter() - t0
-    return seconds, len(body), json.loads(body)
+    return seconds, len(body), json.loads(body), cpu_s(server) - cpu0
 
 
 async def stream(server: JupyterServer, run_id: str, after: int, until_events: int) -> tuple[float, int]:
@@ -137,24 +147,27 @@ def main() -> None:
 
     server, base = fresh(db)
     try:
-        seconds, size, reply = get(server, f"{NS}/runs/{run_id}/series?points={args.points}")
+        seconds, size, reply, cpu = get(server, f"{NS}/runs/{run_id}/series?points={args.points}")
         assert reply["last_seq"] == last_seq, reply["last_seq"]
         follow, _ = asyncio.run(stream(server, run_id, reply["last_seq"], 0))
-        second, _, _ = get(server, f"{NS}/runs/{run_id}/series?points={args.points}")
+        second, _, _, cpu2 = get(server, f"{NS}/runs/{run_id}/series?points={args.points}")
         mid = args.batches / args.per_epoch / 2
-        zoom, zoom_size, zoomed = get(
+        zoom, zoom_size, zoomed, zoom_cpu = get(
             server, f"{NS}/runs/{run_id}/series?points={args.points}&from={mid}&to={mid + 1}"
         )
         report["series"] = {
             "seconds": round(seconds, 2),
+            "server_cpu_s": round(cpu, 2),
             "then_stream_first_message_s": round(follow, 3),
             "open_s": round(seconds + follow, 2),
             "again_s": round(second, 2),
+            "again_server_cpu_s": round(cpu2, 2),
             "mb": round(size / 2**20, 2),
             "points": len(reply["batches"]["seq"]),
             "server_peak_mb": peak_mb(server),
             "server_baseline_mb": base,
             "zoom_one_epoch_s": round(zoom, 2),
+            "zoom_server_cpu_s": round(zoom_cpu, 2),
             "zoom_points": len(zoomed["batches"]["seq"]),
             "zoom_mb": round(zoom_size / 2**20, 2),
         }
@@ -165,9 +178,11 @@ def main() -> None:
     if not args.skip_old:
         server, base = fresh(db)
         try:
+            cpu0 = cpu_s(server)
             seconds, size = asyncio.run(stream(server, run_id, 0, last_seq))
             report["stream_backlog"] = {
                 "seconds": round(seconds, 2),
+                "server_cpu_s": round(cpu_s(server) - cpu0, 2),
                 "mb": round(size / 2**20, 1),
                 "server_peak_mb": peak_mb(server),
                 "server_baseline_mb": base,
@@ -177,11 +192,12 @@ def main() -> None:
         print(json.dumps(report["stream_backlog"]), flush=True)
         server, base = fresh(db)
         try:
-            seconds, size, reply = get(server, f"{NS}/runs/{run_id}/events")
+            seconds, size, reply, cpu = get(server, f"{NS}/runs/{run_id}/events")
             assert len(reply["events"]) == last_seq
             del reply
             report["events_route"] = {
                 "seconds": round(seconds, 2),
+                "server_cpu_s": round(cpu, 2),
                 "mb": round(size / 2**20, 1),
                 "server_peak_mb": peak_mb(server),
                 "server_baseline_mb": base,

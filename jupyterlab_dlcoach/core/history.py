@@ -15,7 +15,11 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import os
 import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from jupyterlab_dlcoach.core.errors import BadInput
 
@@ -35,6 +39,8 @@ _LOSS = (
     f"ELSE CAST(substr(payload, {_AT} + 15, 32) AS REAL) END"
 )
 _EPOCH = "payload->>'epoch'"
+_WHERE = "FROM events WHERE run_id = ? AND type = 'batch' AND seq >= ? AND seq <= ?"
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def parse_points(raw: str | None, default: int = 4000) -> int:
@@ -144,9 +150,18 @@ def _seq_at(span: dict, x: float, reader: _Reader) -> int:
 
 
 def history(
-    conn: sqlite3.Connection, run_id: str, points: int, x_from: float | None = None, x_to: float | None = None
+    connect: Callable[[], sqlite3.Connection],
+    run_id: str,
+    points: int,
+    x_from: float | None = None,
+    x_to: float | None = None,
 ) -> dict:
-    """The run's batch losses thinned to at most ``points`` points, its other events and its last seq."""
+    """The run's batch losses thinned to at most ``points`` points, its other events and its last seq.
+
+    ``connect`` gives the calling thread's connection to the store (``RunStore.connection``): a long run's
+    buckets are read by a few threads at once, each on its own connection.
+    """
+    conn = connect()
     last_seq = conn.execute(
         "SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?", (run_id,)
     ).fetchone()[0]
@@ -179,7 +194,7 @@ def history(
         after = reader.first_batch_after(hi_seq)
         hi_seq = after[0] if after is not None else hi_seq
 
-    kept = _thin(conn, run_id, lo_seq, hi_seq, points) if hi_seq >= lo_seq else []
+    kept = _thin(connect, run_id, lo_seq, hi_seq, points) if hi_seq >= lo_seq else []
     # Each batch's epoch from the spans (its batches are consecutive), not from its JSON.
     firsts = [s["first"] for s in spans]
     seqs, epochs, index, loss = [], [], [], []
@@ -210,22 +225,34 @@ def history(
     }
 
 
-def _thin(conn: sqlite3.Connection, run_id: str, lo: int, hi: int, points: int) -> list[tuple]:
+def _thin(
+    connect: Callable[[], sqlite3.Connection], run_id: str, lo: int, hi: int, points: int
+) -> list[tuple]:
     """(seq, smoothed loss) of the batches in [lo, hi]: all of them, or each bucket's min and max."""
-    where = "FROM events WHERE run_id = ? AND type = 'batch' AND seq >= ? AND seq <= ?"
     span = hi - lo + 1
     buckets = max(1, points // 2)
-    if span <= points:
-        return conn.execute(f"SELECT seq, {_LOSS} {where} ORDER BY seq", (run_id, lo, hi)).fetchall()
     if span <= SMALL * points:
+        rows = connect().execute(f"SELECT seq, {_LOSS} {_WHERE} ORDER BY seq", (run_id, lo, hi)).fetchall()
         # A few rows a bucket: one statement and a pass here beat a statement per bucket.
-        rows = conn.execute(f"SELECT seq, {_LOSS} {where} ORDER BY seq", (run_id, lo, hi)).fetchall()
-        return _min_max(rows, lo, span, buckets)
+        return rows if span <= points else _min_max(rows, lo, span, buckets)
+    # The buckets in a few contiguous parts, each read by a thread of its own (SQLite works outside the
+    # GIL): the wall time of a long run's first read is a fraction of its CPU time on a multi-core machine.
+    parts = min(WORKERS, buckets)
+    cuts = [b * buckets // parts for b in range(parts + 1)]
+    jobs = [
+        _pool().submit(_buckets, connect, run_id, lo, span, buckets, cuts[i], cuts[i + 1])
+        for i in range(parts)
+    ]
+    return [row for job in jobs for row in job.result()]
+
+
+def _buckets(connect, run_id: str, lo: int, span: int, buckets: int, first: int, end: int) -> list[tuple]:
+    conn = connect()
     # With one MIN() (or MAX()) in a query, SQLite takes the other columns from the row that holds it.
-    q_min = f"SELECT seq, MIN({_LOSS}) {where}"
-    q_max = f"SELECT seq, MAX({_LOSS}) {where}"
+    q_min = f"SELECT seq, MIN({_LOSS}) {_WHERE}"
+    q_max = f"SELECT seq, MAX({_LOSS}) {_WHERE}"
     out: list[tuple] = []
-    for b in range(buckets):
+    for b in range(first, end):
         b_lo = lo + b * span // buckets
         b_hi = lo + (b + 1) * span // buckets - 1
         low = conn.execute(q_min, (run_id, b_lo, b_hi)).fetchone()
@@ -234,6 +261,19 @@ def _thin(conn: sqlite3.Connection, run_id: str, lo: int, hi: int, points: int) 
         high = conn.execute(q_max, (run_id, b_lo, b_hi)).fetchone()
         out.extend(sorted({tuple(low), tuple(high)}))
     return out
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """A few long-lived threads (so a few store connections, not one per request)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="dlcoach-history")
+        return _POOL
 
 
 def _min_max(rows: list, lo: int, span: int, buckets: int) -> list[tuple]:

@@ -173,7 +173,7 @@ class JobManager(Recovery):
     def series(self, run_id: str, points: int, x_from: float | None, x_to: float | None) -> dict:
         """The run's batch losses thinned to ``points`` for a chart, its other events and last seq."""
         self.get_run(run_id)
-        return history.history(self.store.connection(), run_id, points, x_from, x_to)
+        return history.history(self.store.connection, run_id, points, x_from, x_to)
 
     # -- commands -------------------------------------------------------------------------------
 
