@@ -93,7 +93,7 @@ const systemPlugin: JupyterFrontEndPlugin<void> = {
       })
     );
     section.addWidget(new SystemView(model, trans));
-    panel.addSection(section, 900);
+    panel.addSection(section, 900, 1);
 
     app.commands.addCommand(CommandIDs.refreshSystem, {
       label: trans.__('DL Coach: Refresh system information'),

@@ -40,7 +40,7 @@ export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
     section.addClass('jp-DLCoach-glossarySection');
     section.title.label = trans.__('Glossary');
     section.addWidget(new GlossaryView(model, trans, app.commands));
-    panel.addSection(section, 200);
+    panel.addSection(section, 200, 1.2);
 
     const glossary: IGlossary = {
       terms: model.terms,

@@ -46,7 +46,7 @@ export const modePlugin: JupyterFrontEndPlugin<void> = {
     section.addClass('jp-DLCoach-modeSection');
     section.title.label = trans.__('Mode coach');
     section.addWidget(new ModeView(model, trans, app.commands));
-    panel.addSection(section, 100);
+    panel.addSection(section, 100, 5);
 
     app.commands.addCommand(CommandIDs.toggleAllShortcuts, {
       label: trans.__('DL Coach: Show all shortcuts of the notebook mode'),

@@ -61,7 +61,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     section.addWidget(new TrainingFormView(props));
     section.addWidget(new RunListView(props));
     section.addWidget(new WarningsView(props));
-    panel.addSection(section, 300);
+    panel.addSection(section, 300, 4.5);
 
     // The chart lives in the run view (main area); the sidebar keeps the list and the warnings.
     setupRunViews({
