@@ -2,6 +2,7 @@ import { Signal } from '@lumino/signaling';
 
 import { CoachAPI } from '../api';
 import { DLCoach } from '../models';
+import { alignSeries } from '../runview/aligned';
 import { RunModel } from '../runview/model';
 import { RunSeries } from '../runview/series';
 import { StreamConnection } from '../training/connection';
@@ -184,6 +185,80 @@ describe('a thinned history, then live events', () => {
     r.loadHistory(history);
     expect(Array.from(r.batchLoss.slice(0, r.batchCount))).toEqual([1, 0.5]);
     expect(r.warnings.map(w => w.kind)).toEqual(['cuda_oom_retry']);
+  });
+});
+
+describe('a zoomed range at finer resolution', () => {
+  const all = runEvents(4, 30);
+  const lastSeq = all[all.length - 1].seq;
+
+  it('is placed where the full series places those batches, and replaces the held points there', () => {
+    const full = new RunSeries();
+    full.batchesPerEpoch = PER;
+    full.add(all);
+    const thin = new RunSeries();
+    thin.batchesPerEpoch = PER;
+    thin.loadHistory(thinned(all, 20));
+    expect(thin.totalBatches).toBe(full.batchCount);
+    // The server's answer for 1.2 to 3.1: every batch there (here: every batch of the run).
+    const range = thin.placeRange(thinned(all, 1, lastSeq));
+    const want = points(full);
+    range.y.forEach((loss, i) =>
+      expect(range.x[i]).toBeCloseTo(want.get(loss)!, 12)
+    );
+
+    const detail = { run: thin, from: 1.2, to: 3.1, ...range };
+    const plain = alignSeries([thin], 300);
+    const zoomed = alignSeries([thin], 300, undefined, detail);
+    const inside = (d: typeof plain) =>
+      d.data[0].filter(
+        (x, i) => x! >= 1.2 && x! <= 3.1 && d.data[1][i] !== null
+      ).length;
+    expect(inside(zoomed)).toBe(
+      range.x.filter(x => x >= 1.2 && x <= 3.1).length
+    );
+    expect(inside(zoomed)).toBeGreaterThan(inside(plain) * 10);
+    // Outside the range the held points are drawn as before.
+    const outside = (d: typeof plain) =>
+      d.data[0].filter((x, i) => x! < 1.2 && d.data[1][i] !== null);
+    expect(outside(zoomed).length).toBeGreaterThanOrEqual(
+      outside(plain).length
+    );
+  });
+
+  it('is asked of the server only when the history held was thinned', async () => {
+    const asked: unknown[] = [];
+    const api = {
+      series: async (_id: string, points: number, range?: unknown) => {
+        asked.push(range ?? points);
+        return range ? thinned(all, 1) : thinned(all, 20);
+      },
+      streamUrl: () => 'ws://nowhere',
+      serverSettings: {}
+    } as unknown as CoachAPI;
+    const connection = new FakeConnection();
+    const model = new RunModel({
+      api,
+      id: RUN,
+      connection: connection as unknown as StreamConnection
+    });
+    await model.ready;
+    const fine = await model.detail(1, 2, 600);
+    expect(asked).toEqual([4000, { from: 1, to: 2 }]);
+    expect(fine!.x.length).toBe(all.filter(e => e.type === 'batch').length);
+    model.dispose();
+
+    const whole = new RunModel({
+      api: {
+        ...api,
+        series: async () => thinned(all, 1)
+      } as unknown as CoachAPI,
+      id: RUN,
+      connection: new FakeConnection() as unknown as StreamConnection
+    });
+    await whole.ready;
+    expect(await whole.detail(1, 2, 600)).toBeNull();
+    whole.dispose();
   });
 });
 

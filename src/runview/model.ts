@@ -84,6 +84,25 @@ export class RunModel implements IDisposable {
     this._schedule();
   }
 
+  /**
+   * The run's batch losses between two x positions (epochs) at finer resolution than the history held,
+   * for a zoomed chart; null when the history was not thinned (the series has every batch already).
+   */
+  async detail(
+    from: number,
+    to: number,
+    points: number
+  ): Promise<{ x: number[]; y: number[] } | null> {
+    if (this.series.totalBatches <= this.series.batchCount || to <= from) {
+      return null;
+    }
+    const history = await this._api.series(this.id, points, {
+      from: Math.max(0, from),
+      to
+    });
+    return this._isDisposed ? null : this.series.placeRange(history);
+  }
+
   /** Apply one push message. Public for tests. */
   handle(message: DLCoach.StreamMessage): void {
     switch (message.type) {

@@ -138,6 +138,36 @@ export class RunSeries {
     return true;
   }
 
+  /**
+   * The batch points of a range the server sent at finer resolution (`GET runs/ID/series?from=&to=`),
+   * placed as this series places the same batches, for the chart to draw in a zoomed view.
+   */
+  placeRange(history: DLCoach.IRunHistory): { x: number[]; y: number[] } {
+    const b = history.batches;
+    const counts = new Map<number, number>();
+    for (const e of b.epochs) {
+      counts.set(e.epoch, e.count);
+    }
+    const ended = new Set(this._epochs.map(e => e.x - 1));
+    const x: number[] = [];
+    const y: number[] = [];
+    for (let k = 0; k < b.seq.length; k++) {
+      const loss = finite(b.smooth_loss[k]);
+      if (loss === null) {
+        continue;
+      }
+      const epoch = b.epoch[k];
+      const i = b.index[k];
+      // A finished epoch's batches are spread over its count; the epoch in progress as live ones are.
+      const per = ended.has(epoch)
+        ? (counts.get(epoch) ?? i + 1)
+        : Math.max(this._per, i + 1);
+      x.push(epoch + (i + 1) / per);
+      y.push(loss);
+    }
+    return { x, y };
+  }
+
   /** How many batches the run has had; more than `batchCount` when its history came thinned. */
   get totalBatches(): number {
     return Math.max(this._n, this._total + this._liveBatches);

@@ -5,7 +5,9 @@
  * (bench/live_run.py, as a notebook kernel writes them), it opens the run view, then keeps live batches
  * coming (10 every 0.1 s) for a few seconds, and records in the browser:
  *   - open: from the open command to the chart drawn with the whole history;
- *   - the gaps between animation frames while live updates arrive (target: none over 50 ms);
+ *   - the gaps between animation frames while live updates arrive (target: none over 50 ms), and the
+ *     same view's gaps for a few seconds before, with nothing arriving (the machine's own), with the
+ *     page's long tasks (main thread busy over 50 ms) in each phase;
  *   - per update: the time to take a push message into the run's series, and to redraw the chart
  *     (thinning, aligning, uPlot's setData and paint).
  * The figures go to test-results/frame-gaps.json and the console.
@@ -20,6 +22,7 @@ const SIZES = (process.env.DLCOACH_BENCH_SIZES || '1000,10000,100000,1000000')
   .split(',')
   .map(Number);
 const LIVE_S = 8;
+const IDLE_S = 4;
 
 test.skip(!process.env.DLCOACH_BENCH, 'a benchmark: set DLCOACH_BENCH=1');
 test.use({ viewport: { width: 1400, height: 900 } });
@@ -94,7 +97,16 @@ test('frame gaps and update cost while a long run is followed live', async ({
         }
         const ms = performance.now() - t0;
         // Instrument this view: the push messages taken in, the chart's redraws, the frames.
-        const bench: any = { handles: [], draws: [], gaps: [], on: true };
+        const bench: any = {
+          handles: [],
+          draws: [],
+          gaps: [],
+          idleGaps: [],
+          longTasks: [],
+          idleLongTasks: [],
+          live: false,
+          on: true
+        };
         (window as any).__bench = bench;
         const handle = view.model.handle.bind(view.model);
         view.model.handle = (m: any) => {
@@ -111,9 +123,18 @@ test('frame gaps and update cost while a long run is followed live', async ({
           // uPlot paints in a microtask queued by setData, before this one.
           queueMicrotask(() => bench.draws.push(performance.now() - t));
         };
+        // Long tasks (over 50 ms of the page's main thread): a gap without one is the machine's, not
+        // this page's work.
+        new PerformanceObserver(list => {
+          for (const entry of list.getEntries()) {
+            (bench.live ? bench.longTasks : bench.idleLongTasks).push(
+              entry.duration
+            );
+          }
+        }).observe({ type: 'longtask' });
         let last = performance.now();
         const frame = (t: number) => {
-          bench.gaps.push(t - last);
+          (bench.live ? bench.gaps : bench.idleGaps).push(t - last);
           last = t;
           if (bench.on) {
             requestAnimationFrame(frame);
@@ -124,6 +145,9 @@ test('frame gaps and update cost while a long run is followed live', async ({
       },
       { id, lastSeq }
     );
+    // First the same view with nothing arriving: the machine's own frame gaps, for comparison.
+    await page.waitForTimeout(IDLE_S * 1000);
+    await page.evaluate(() => ((window as any).__bench.live = true));
     const { last_seq: liveTo } = await writer.live(LIVE_S);
     await page.evaluate(async liveTo => {
       const bench = (window as any).__bench;
@@ -144,7 +168,8 @@ test('frame gaps and update cost while a long run is followed live', async ({
     }, liveTo);
     const bench = await page.evaluate(() => (window as any).__bench);
     writer.end();
-    const gaps: number[] = bench.gaps.slice(1);
+    const gaps: number[] = bench.gaps;
+    const idle: number[] = bench.idleGaps.slice(1);
     const result = {
       batches: size,
       open_ms: Math.round(open.ms),
@@ -152,6 +177,10 @@ test('frame gaps and update cost while a long run is followed live', async ({
       frames: gaps.length,
       frame_gap_ms: summary(gaps),
       gaps_over_50ms: gaps.filter(g => g > 50).length,
+      long_tasks: summary(bench.longTasks),
+      idle_frame_gap_ms: summary(idle),
+      idle_gaps_over_50ms: idle.filter(g => g > 50).length,
+      idle_long_tasks: summary(bench.idleLongTasks),
       handle_ms: summary(bench.handles),
       redraw_ms: summary(bench.draws)
     };
