@@ -175,6 +175,16 @@ async def test_following_on_from_last_seq_misses_nothing_and_doubles_nothing(coa
     assert seqs == [e["seq"] for e in later] == list(range(reply["last_seq"] + 1, reply["last_seq"] + 7))
 
 
+async def test_points_zero_gives_the_other_events_and_last_seq_only(coach, store):  # noqa: F811
+    run = new_run(store)
+    written = write_epochs(store, run["id"], [[1.0] * 30, [0.5] * 30])
+    reply = await coach.ok("GET", "runs", run["id"], "series", params={"points": "0"})
+    assert kept(reply) == []
+    assert reply["events"] == [e for e in written if e["type"] != "batch"]
+    assert reply["last_seq"] == written[-1]["seq"]
+    assert reply["batches"]["total"] == 60
+
+
 async def test_an_empty_run_has_no_points_and_seq_zero(coach, store):  # noqa: F811
     run = new_run(store)
     reply = await coach.ok("GET", "runs", run["id"], "series")

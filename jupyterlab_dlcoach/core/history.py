@@ -46,11 +46,13 @@ WORKERS = max(1, min(4, os.cpu_count() or 1))
 def parse_points(raw: str | None, default: int = 4000) -> int:
     if raw is None or raw == "":
         return default
+    if raw == "0":
+        return 0  # no batch points: the other events and the last seq only (the side panel's needs)
     if len(raw) > 7 or not (raw.isascii() and raw.isdigit()) or not MIN_POINTS <= int(raw) <= MAX_POINTS:
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise BadInput(
-            f"'points' must be a whole number from {MIN_POINTS} to {MAX_POINTS}: about twice the chart's "
-            f"width in pixels (got {shown!r}).",
+            f"'points' must be 0 (no batch points) or a whole number from {MIN_POINTS} to {MAX_POINTS}: "
+            f"about twice the chart's width in pixels (got {shown!r}).",
             field="points",
         )
     return int(raw)
@@ -194,7 +196,7 @@ def history(
         after = reader.first_batch_after(hi_seq)
         hi_seq = after[0] if after is not None else hi_seq
 
-    kept = _thin(connect, run_id, lo_seq, hi_seq, points) if hi_seq >= lo_seq else []
+    kept = _thin(connect, run_id, lo_seq, hi_seq, points) if hi_seq >= lo_seq and points > 0 else []
     # Each batch's epoch from the spans (its batches are consecutive), not from its JSON.
     firsts = [s["first"] for s in spans]
     seqs, epochs, index, loss = [], [], [], []
