@@ -18,6 +18,7 @@ import math
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -167,6 +168,23 @@ def history(
     last_seq = conn.execute(
         "SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?", (run_id,)
     ).fetchone()[0]
+    # Events are append-only: the same run at the same last seq has the same answer (a reload, a compare
+    # overlay or a second view of a finished run costs nothing the second time).
+    # (Run ids are random 12 hex digits, unique across stores in practice.)
+    key = (run_id, last_seq, points, x_from, x_to)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    answer = _history(conn, connect, run_id, last_seq, points, x_from, x_to)
+    with _CACHE_LOCK:
+        _CACHE[key] = answer
+        while len(_CACHE) > CACHED:
+            _CACHE.popitem(last=False)
+    return answer
+
+
+def _history(conn, connect, run_id: str, last_seq: int, points: int, x_from, x_to) -> dict:
     rows = conn.execute(
         "SELECT seq, run_id, type, time, payload FROM events "
         "WHERE run_id = ? AND type != 'batch' AND seq <= ? ORDER BY seq",
@@ -264,6 +282,11 @@ def _buckets(connect, run_id: str, lo: int, span: int, buckets: int, first: int,
         out.extend(sorted({tuple(low), tuple(high)}))
     return out
 
+
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+# Answers kept: a 4,000-point answer is a few MB of Python objects.
+CACHED = 4
 
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
