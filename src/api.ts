@@ -148,6 +148,24 @@ export class CoachAPI {
   }
 
   /**
+   * A run's history for a chart: batch losses thinned to at most `points` (min and max per bucket),
+   * the run's other events, and the seq to follow on from; `range` (in epochs) asks for that part only.
+   */
+  series(
+    id: string,
+    points: number,
+    range?: { from: number; to: number }
+  ): Promise<DLCoach.IRunHistory> {
+    const query = URLExt.objectToQueryString(
+      range ? { points, from: range.from, to: range.to } : { points }
+    );
+    return requestAPI<DLCoach.IRunHistory>(
+      `runs/${id}/series${query}`,
+      this.serverSettings
+    );
+  }
+
+  /**
    * The URL of the push channel (a websocket): all runs, or one run's events after a seq (resumable).
    */
   streamUrl(run?: { id: string; after: number }): string {

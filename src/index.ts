@@ -82,6 +82,7 @@ const systemPlugin: JupyterFrontEndPlugin<void> = {
       name: 'system',
       label: trans.__('System'),
       rank: 900,
+      weight: 1,
       settingRegistry,
       pluginId: PLUGIN_ID,
       showSetting: 'showSystem'

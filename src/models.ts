@@ -310,6 +310,31 @@ export namespace DLCoach {
   export type IEvent =
     IBatchEvent | IEpochEvent | IWarningEvent | ISettingsEvent | IStateEvent;
 
+  /**
+   * `GET runs/ID/series`: a run's history for a chart. Batch losses thinned on the server (the lowest
+   * and highest of each bucket), as parallel arrays; every other event whole; and the seq to follow on
+   * from over the push channel.
+   */
+  export interface IRunHistory {
+    run_id: string;
+    last_seq: number;
+    points: number;
+    from: number | null;
+    to: number | null;
+    batches: {
+      /** Batches the run has (after its last out-of-memory retry), kept or not. */
+      total: number;
+      /** Every epoch with batches, in order: its phase and how many batches it has had. */
+      epochs: { epoch: number; phase: Phase; count: number }[];
+      seq: number[];
+      epoch: number[];
+      /** The batch's index in its epoch (0-based). */
+      index: number[];
+      smooth_loss: (number | null)[];
+    };
+    events: IEvent[];
+  }
+
   export interface IInspection {
     path: string;
     layout: 'folders' | 'filename' | 'csv' | 'unknown';

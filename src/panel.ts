@@ -19,12 +19,19 @@ export class CoachPanel extends SidePanel implements ICoachPanel {
     this._reveal = options.reveal;
   }
 
-  addSection(widget: Widget, rank: number): void {
+  addSection(widget: Widget, rank: number, weight = 1): void {
     widget.addClass('jp-DLCoach-section');
     const index = this._ranks.findIndex(r => r > rank);
     const at = index === -1 ? this._ranks.length : index;
     this._ranks.splice(at, 0, rank);
+    this._weights.splice(at, 0, weight);
     this.insertWidget(at, widget);
+    // Default heights by weight, not equal shares: equal shares at 900 px gave each section ~170 px,
+    // with the mode coach's shortcut list and most of the form out of sight. The learner's own resizing
+    // is kept by the layout restorer as usual.
+    if (this.content instanceof AccordionPanel) {
+      this.content.setRelativeSizes(this._weights);
+    }
   }
 
   reveal(): void {
@@ -65,6 +72,7 @@ export class CoachPanel extends SidePanel implements ICoachPanel {
   }
 
   private _ranks: number[] = [];
+  private _weights: number[] = [];
   private _reveal: () => void;
 }
 

@@ -23,6 +23,8 @@ export interface ISectionOptions {
   label: string;
   /** Where it sits in the panel: lower ranks come first. */
   rank: number;
+  /** Its share of the panel's height at first (1 by default); the learner may resize it. */
+  weight?: number;
   settingRegistry: ISettingRegistry | null;
   pluginId: string;
   /** The boolean setting that shows or hides the section. */
@@ -40,7 +42,7 @@ export function addCoachSection(options: ISectionOptions): PanelWithToolbar {
   section.id = `jp-DLCoach-${options.name}Section`;
   section.addClass(section.id);
   section.title.label = options.label;
-  options.panel.addSection(section, options.rank);
+  options.panel.addSection(section, options.rank, options.weight);
   followSettings(options.settingRegistry, options.pluginId, settings => {
     section.setHidden(
       !(settings.get(options.showSetting).composite as boolean)

@@ -6,9 +6,10 @@ import { Widget } from '@lumino/widgets';
  */
 export interface ICoachPanel {
   /**
-   * Add a section; lower ranks come first. The widget's title is the section header.
+   * Add a section; lower ranks come first. The widget's title is the section header. `weight` (default
+   * 1) is its share of the panel's height by default, relative to the other sections' weights.
    */
-  addSection(widget: Widget, rank: number): void;
+  addSection(widget: Widget, rank: number, weight?: number): void;
 
   /** Show the panel in the left area. */
   reveal(): void;

@@ -140,6 +140,12 @@ def requests():
             st.none(),
         ),
         st.tuples(
+            st.just("GET"),
+            run_id.map(lambda i: ("runs", i, "series")),
+            st.fixed_dictionaries({}, optional={"points": query, "from": query, "to": query}),
+            st.none(),
+        ),
+        st.tuples(
             st.sampled_from(["GET"]),
             st.sampled_from(
                 [("system",), ("samples",), ("jobs",), ("jobs", "schema"), ("runs",), ("weights",)]

@@ -62,6 +62,9 @@ class Result(TypedDict):
     model_path: NotRequired[str]
     batch_size: NotRequired[int]
     settings: NotRequired[dict]
+    # The exported models under the server root ({"last": path, "best": path}) and the one the run uses.
+    models: NotRequired[dict]
+    model: NotRequired[str]
 
 
 class Run(TypedDict):

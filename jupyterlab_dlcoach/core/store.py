@@ -113,6 +113,10 @@ class RunStore:
             self._all.clear()
         self._local = threading.local()
 
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, for read-only queries kept out of this file (core/history.py)."""
+        return self._conn()
+
     def journal_mode(self) -> str:
         return self._conn().execute("PRAGMA journal_mode").fetchone()[0]
 

@@ -13,6 +13,7 @@ import shutil
 from collections import deque
 from collections.abc import Callable
 
+from jupyterlab_dlcoach.core import history
 from jupyterlab_dlcoach.core.errors import BadInput, Conflict, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec
 from jupyterlab_dlcoach.core.paths import confine
@@ -163,6 +164,11 @@ class JobManager(Recovery, Watching):
     def events(self, run_id: str, after: int = 0, limit: int | None = None) -> list[dict]:
         self.get_run(run_id)
         return self.store.events(run_id, after=after, limit=limit)
+
+    def series(self, run_id: str, points: int, x_from: float | None, x_to: float | None) -> dict:
+        """The run's batch losses thinned to ``points`` for a chart, its other events and last seq."""
+        self.get_run(run_id)
+        return history.history(self.store.connection, run_id, points, x_from, x_to)
 
     # -- commands -------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyterlab_dlcoach.core import datasets, samples, weights
 from jupyterlab_dlcoach.core.errors import BadInput, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec, job_schema
-from jupyterlab_dlcoach.server import estimate, sample_paths
+from jupyterlab_dlcoach.server import estimate, sample_paths, series_params
 from jupyterlab_dlcoach.server.base import CoachHandler
 from jupyterlab_dlcoach.server.predict_route import PredictHandler
 from jupyterlab_dlcoach.server.stream import StreamHandler, parse_after
@@ -162,6 +162,26 @@ class RunEventsHandler(ServiceHandler):
         self.write_json({"run_id": run_id, "events": events})
 
 
+class RunSeriesHandler(ServiceHandler):
+    """A run's history for a chart: batch losses thinned to ``points`` (min and max per bucket), every
+    other event, and the seq to follow it live from (``stream?run=ID&after=last_seq``)."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self, run_id):
+        points = series_params.parse_points(self.get_query_argument("points", None))
+        x_from = series_params.parse_x(self.get_query_argument("from", None), "from")
+        x_to = series_params.parse_x(self.get_query_argument("to", None), "to")
+        if x_from is not None and x_to is not None and x_to <= x_from:
+            raise BadInput(
+                f"'to' must be after 'from' (got from={x_from:g}, to={x_to:g}): the range of epochs to show.",
+                field="to",
+            )
+        # A long run's history is a second of SQL: read it off the event loop, as other store reads.
+        manager = self.coach.manager
+        self.write_json(await asyncio.to_thread(manager.series, run_id, points, x_from, x_to))
+
+
 class UnknownRouteHandler(ServiceHandler):
     """Anything else under the namespace: a JSON 404 naming the path, not tornado's HTML page."""
 
@@ -220,6 +240,7 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/runs/{RUN_ID}", RunHandler),
         (rf"/{ns}/runs/{RUN_ID}/events", RunEventsHandler),
         (rf"/{ns}/runs/{RUN_ID}/predict", PredictHandler),
+        (rf"/{ns}/runs/{RUN_ID}/series", RunSeriesHandler),
         (rf"/{ns}/stream", StreamHandler),
         (rf"/{ns}/weights", WeightsHandler),
         (rf"/{ns}/jobs/estimate", EstimateHandler),

@@ -253,7 +253,8 @@ describe('RunModel', () => {
     const model = new RunModel({
       api,
       id: RUN,
-      connection: connection as unknown as StreamConnection
+      connection: connection as unknown as StreamConnection,
+      history: false
     });
     connection.received.emit({
       type: 'events',

@@ -81,10 +81,26 @@ function run(id: string, created: number): DLCoach.IRun {
   };
 }
 
+function note(seq: number) {
+  return {
+    ...{ seq, run_id: RUN, time: seq, type: 'warning', kind: 'k', epoch: 0 },
+    ...{ message: 'm', advice: 'a', terms: [] }
+  } as DLCoach.IWarningEvent;
+}
+
 describe('RunsModel', () => {
   function setup(stored: DLCoach.IEvent[]) {
-    const calls: number[] = [];
+    const calls: (number | string)[] = [];
     const api = {
+      // A newly selected run: its events less the batches, and its last seq (GET runs/ID/series?points=0).
+      series: async (id: string, points: number) => {
+        calls.push(`series ${points}`);
+        return {
+          run_id: id,
+          last_seq: stored.length ? stored[stored.length - 1].seq : 0,
+          events: stored.filter(e => e.type !== 'batch')
+        };
+      },
       events: async (_id: string, after: number) => {
         calls.push(after);
         return stored.filter(e => e.seq > after);
@@ -98,36 +114,41 @@ describe('RunsModel', () => {
 
   const flush = () => new Promise(resolve => setTimeout(resolve, 0));
 
-  it('selects the newest run, loads its history, then appends live events once', async () => {
-    const stored = [batch(1, 0, 2.0), batch(2, 0, 1.9)];
-    const { model } = setup(stored);
+  it('selects the newest run, loads its events but no batch, then appends live ones once', async () => {
+    const stored = [batch(1, 0, 2.0), note(2), batch(3, 0, 1.9)];
+    const { model, calls } = setup(stored);
     model.handle({ type: 'runs', runs: [run('old', 1), run(RUN, 2)] });
     await flush();
     expect(model.selected?.id).toBe(RUN);
-    expect(model.events.map(e => e.seq)).toEqual([1, 2]);
+    expect(calls).toEqual(['series 0']);
+    expect(model.events.map(e => e.seq)).toEqual([2]);
+    expect(model.warnings.map(e => e.seq)).toEqual([2]);
 
-    // A live message that overlaps what REST gave: nothing is doubled.
+    // A live message that overlaps what REST gave: nothing is doubled, and batches are not kept.
     model.handle({
       type: 'events',
       run_id: RUN,
-      events: [batch(2, 0, 1.9), batch(3, 0, 1.7)]
+      events: [batch(3, 0, 1.9), batch(4, 0, 1.7), note(5)]
     });
-    expect(model.events.map(e => e.seq)).toEqual([1, 2, 3]);
+    expect(model.events.map(e => e.seq)).toEqual([2, 5]);
+    expect(model.warnings.map(e => e.seq)).toEqual([2, 5]);
     // Events of another run are not mixed in.
-    model.handle({ type: 'events', run_id: 'old', events: [batch(4, 0, 1.0)] });
-    expect(model.events.map(e => e.seq)).toEqual([1, 2, 3]);
+    model.handle({ type: 'events', run_id: 'old', events: [note(6)] });
+    expect(model.events.map(e => e.seq)).toEqual([2, 5]);
   });
 
-  it('asks REST for what follows its last event when a live message skips ahead', async () => {
-    const stored = [batch(1, 0, 2.0)];
+  it('asks REST for what follows its last seq when a live message skips ahead', async () => {
+    const stored: DLCoach.IEvent[] = [batch(1, 0, 2.0)];
     const { model, calls } = setup(stored);
     model.handle({ type: 'runs', runs: [run(RUN, 2)] });
     await flush();
-    stored.push(batch(2, 0, 1.9), batch(3, 0, 1.8));
+    stored.push(note(2), batch(3, 0, 1.8));
     model.handle({ type: 'events', run_id: RUN, events: [batch(3, 0, 1.8)] });
     await flush();
-    expect(calls).toEqual([0, 1]);
-    expect(model.events.map(e => e.seq)).toEqual([1, 2, 3]);
+    expect(calls).toEqual(['series 0', 1]);
+    expect(model.events.map(e => e.seq)).toEqual([2]);
+    model.handle({ type: 'events', run_id: RUN, events: [note(4)] });
+    expect(model.events.map(e => e.seq)).toEqual([2, 4]);
   });
 
   it('updates and forgets runs from push messages', async () => {

@@ -39,6 +39,7 @@ export const glossaryPlugin: JupyterFrontEndPlugin<IGlossary> = {
       name: 'glossary',
       label: trans.__('Glossary'),
       rank: 200,
+      weight: 1.2,
       settingRegistry,
       pluginId: PLUGIN_ID,
       showSetting: 'showSection'

@@ -45,6 +45,7 @@ export const modePlugin: JupyterFrontEndPlugin<void> = {
       name: 'mode',
       label: trans.__('Mode coach'),
       rank: 100,
+      weight: 5,
       settingRegistry,
       pluginId: PLUGIN_ID,
       showSetting: 'showSection',

@@ -53,8 +53,11 @@ export class ModeView extends VDomRenderer<ModeModel> {
           </p>
         )}
         {mode && this._happenings()}
-        {mode && this._explanation(mode)}
+        {mode && this._purpose(mode)}
+        {/* The shortcuts come before the longer explanation, so that a sidebar section of a few hundred
+            pixels shows them (their first rows say how to switch modes and run a cell). */}
         {mode && this._shortcutList(mode)}
+        {mode && this._explanation(mode)}
         {this._progress()}
       </div>
     );
@@ -95,14 +98,8 @@ export class ModeView extends VDomRenderer<ModeModel> {
     );
   }
 
-  private _explanation(mode: NotebookMode): React.ReactElement {
+  private _purpose(mode: NotebookMode): React.ReactElement {
     const trans = this._trans;
-    const key = (command: string, in_: NotebookMode) =>
-      this.model.formatKeysFor(command, in_) ?? trans.__('(no shortcut)');
-    const run =
-      this.model.formatKeysFor('notebook:run-cell-and-select-next', 'edit') ??
-      this.model.formatKeysFor('runmenu:run', mode) ??
-      trans.__('(no shortcut)');
     return (
       <div className="jp-DLCoach-modeExplain">
         <p className="jp-DLCoach-modePurpose">
@@ -114,6 +111,20 @@ export class ModeView extends VDomRenderer<ModeModel> {
                 'You are working on the notebook as a whole: single keys are shortcuts that add, delete, move, copy or change whole cells. They do not type text.'
               )}
         </p>
+      </div>
+    );
+  }
+
+  private _explanation(mode: NotebookMode): React.ReactElement {
+    const trans = this._trans;
+    const key = (command: string, in_: NotebookMode) =>
+      this.model.formatKeysFor(command, in_) ?? trans.__('(no shortcut)');
+    const run =
+      this.model.formatKeysFor('notebook:run-cell-and-select-next', 'edit') ??
+      this.model.formatKeysFor('runmenu:run', mode) ??
+      trans.__('(no shortcut)');
+    return (
+      <div className="jp-DLCoach-modeExplain">
         <p className="jp-DLCoach-modeSwitch">
           {mode === 'edit'
             ? trans.__(

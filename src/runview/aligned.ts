@@ -12,6 +12,15 @@ export interface IAligned {
   maxX: number;
 }
 
+/** A range of one run's batch losses at finer resolution than the run holds (a zoomed view). */
+export interface IDetail {
+  run: RunSeries;
+  from: number;
+  to: number;
+  x: number[];
+  y: number[];
+}
+
 /** The series columns one run contributes. */
 export const SERIES_PER_RUN = 4;
 
@@ -23,7 +32,8 @@ export const SERIES_PER_RUN = 4;
 export function alignSeries(
   runs: RunSeries[],
   buckets: number,
-  cache?: ThinCache
+  cache?: ThinCache,
+  detail?: IDetail | null
 ): IAligned {
   const columns = new Map<number, (number | null)[]>();
   const width = 1 + runs.length * SERIES_PER_RUN;
@@ -51,10 +61,21 @@ export function alignSeries(
     const thin = cache
       ? cache.thin(run, buckets)
       : minMaxDownsample(run.batchX, run.batchLoss, run.batchCount, buckets);
+    // A zoomed range fetched at finer resolution replaces the held points inside it.
+    const fine = detail && detail.run === run ? detail : null;
     for (let i = 0; i < thin.x.length; i++) {
       const v = thin.y[i];
+      if (fine && thin.x[i] >= fine.from && thin.x[i] <= fine.to) {
+        continue;
+      }
       at(thin.x[i])[base] = Number.isNaN(v) ? null : loss(v);
       maxX = Math.max(maxX, thin.x[i]);
+    }
+    if (fine) {
+      for (let i = 0; i < fine.x.length; i++) {
+        at(fine.x[i])[base] = loss(fine.y[i]);
+        maxX = Math.max(maxX, fine.x[i]);
+      }
     }
     for (const e of run.epochs) {
       const row = at(e.x);

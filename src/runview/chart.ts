@@ -3,7 +3,7 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type uPlot from 'uplot';
 
-import { alignSeries, ThinCache, wantsLogScale } from './aligned';
+import { alignSeries, IDetail, ThinCache, wantsLogScale } from './aligned';
 import { chartOptions, IMarkers } from './chartOptions';
 import { RunSeries } from './series';
 
@@ -56,9 +56,23 @@ export class RunChart extends Widget {
     this._compareName = compare ? compareName : null;
     if (rebuild) {
       this._destroy();
+      this._detail = null;
+      this._zoomAsk++;
     }
     this.update();
   }
+
+  /**
+   * Where a zoomed view gets its range at finer resolution (the view's run model); unset, a zoom
+   * shows the points held.
+   */
+  detailSource:
+    | ((
+        from: number,
+        to: number,
+        points: number
+      ) => Promise<{ x: number[]; y: number[] } | null>)
+    | null = null;
 
   /** The line shown instead of a chart while there is nothing to draw. */
   set emptyText(text: string) {
@@ -121,7 +135,8 @@ export class RunChart extends Widget {
     const aligned = alignSeries(
       runs,
       Math.max(50, Math.round(size.width)),
-      this._thin
+      this._thin,
+      this._zoomed ? this._detail : null
     );
     const log = wantsLogScale(aligned.lossRange);
     const best = this._run.best;
@@ -153,10 +168,24 @@ export class RunChart extends Widget {
     options.hooks = {
       ...options.hooks,
       // A drag-zoom is kept while the run grows; a double-click (uPlot's reset) follows it again.
-      setSelect: [() => (this._zoomed = true)],
+      setSelect: [
+        (u: uPlot) => {
+          this._zoomed = true;
+          if (u.select.width > 0) {
+            this._zoomInto(
+              u.posToVal(u.select.left, 'x'),
+              u.posToVal(u.select.left + u.select.width, 'x')
+            );
+          }
+        }
+      ],
       ready: [
         (u: uPlot) =>
-          u.over.addEventListener('dblclick', () => (this._zoomed = false))
+          u.over.addEventListener('dblclick', () => {
+            this._zoomed = false;
+            this._detail = null;
+            this._zoomAsk++;
+          })
       ]
     };
     this._plot = new UPlot(options, data, this._plotNode);
@@ -165,6 +194,30 @@ export class RunChart extends Widget {
     // may still be settling: fit the plot around it now and after the next layout.
     this._fit();
     requestAnimationFrame(() => this._fit());
+  }
+
+  /**
+   * A drag-zoom into a run whose history came thinned: ask for the range at finer resolution (about
+   * two points per pixel), and draw it in place of the held points there once it comes.
+   */
+  private _zoomInto(from: number, to: number): void {
+    const run = this._run;
+    const ask = ++this._zoomAsk;
+    if (!run || !this.detailSource || !(to > from)) {
+      return;
+    }
+    const points = Math.max(100, Math.round(this._size().width) * 2);
+    this.detailSource(from, to, points)
+      .then(fine => {
+        if (ask !== this._zoomAsk || !fine || this._run !== run) {
+          return;
+        }
+        this._detail = { run, from, to, ...fine };
+        this.update();
+      })
+      .catch(() => {
+        // The held (thinned) points stay drawn; the zoom works without the finer ones.
+      });
   }
 
   private _describe(): void {
@@ -223,6 +276,8 @@ export class RunChart extends Widget {
   private _observer: ResizeObserver | null = null;
   private _thin = new ThinCache();
   private _zoomed = false;
+  private _detail: IDetail | null = null;
+  private _zoomAsk = 0;
   private _markers: IMarkers = {
     unfreezeAt: null,
     overfitAt: null,

@@ -57,6 +57,8 @@ export class RunView extends MainAreaWidget<Panel> {
       run: runs.runs.find(r => r.id === id) ?? null
     });
     this.chart = new RunChart(trans);
+    this.chart.detailSource = (from, to, points) =>
+      this.model.detail(from, to, points);
     const props = { ...options, model: this.model };
     const header = reactPart('jp-DLCoach-runViewHeader', this.model, () =>
       React.createElement(RunHeader, props)

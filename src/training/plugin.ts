@@ -63,6 +63,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       name: 'training',
       label: trans.__('Training'),
       rank: 300,
+      weight: 4.5,
       settingRegistry,
       pluginId: SETTINGS_ID,
       showSetting: 'showTraining'

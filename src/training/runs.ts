@@ -41,6 +41,10 @@ export class RunsModel implements IDisposable {
     return this._selectedId ? (this._runs.get(this._selectedId) ?? null) : null;
   }
 
+  /**
+   * The selected run's events other than batches (epochs, warnings, settings, states): what the panel
+   * shows. Batches are left to the run view, so that a long run costs the panel nothing per batch.
+   */
   get events(): DLCoach.IEvent[] {
     return this._events;
   }
@@ -54,9 +58,7 @@ export class RunsModel implements IDisposable {
   }
 
   get warnings(): DLCoach.IWarningEvent[] {
-    return this._events.filter(
-      (e): e is DLCoach.IWarningEvent => e.type === 'warning'
-    );
+    return this._warnings;
   }
 
   get isDisposed(): boolean {
@@ -77,7 +79,7 @@ export class RunsModel implements IDisposable {
       return;
     }
     this._selectedId = id;
-    this._events = [];
+    this._clear();
     this._changed.emit();
     await this._catchUp();
   }
@@ -122,7 +124,7 @@ export class RunsModel implements IDisposable {
         this._runs = new Map(message.runs.map(r => [r.id, r]));
         if (this._selectedId && !this._runs.has(this._selectedId)) {
           this._selectedId = null;
-          this._events = [];
+          this._clear();
         }
         if (!this._selectedId && message.runs.length > 0) {
           void this.select(this.runs[0].id);
@@ -170,13 +172,9 @@ export class RunsModel implements IDisposable {
     this._runs.delete(id);
     if (this._selectedId === id) {
       this._selectedId = null;
-      this._events = [];
+      this._clear();
     }
     this._changed.emit();
-  }
-
-  private get _lastSeq(): number {
-    return this._events.length ? this._events[this._events.length - 1].seq : 0;
   }
 
   private _append(events: DLCoach.IEvent[]): void {
@@ -188,8 +186,25 @@ export class RunsModel implements IDisposable {
         void this._catchUp();
         return;
       }
-      this._events.push(event);
+      this._lastSeq = event.seq;
+      this._keep(event);
     }
+  }
+
+  private _keep(event: DLCoach.IEvent): void {
+    if (event.type === 'batch') {
+      return;
+    }
+    this._events.push(event);
+    if (event.type === 'warning') {
+      this._warnings = [...this._warnings, event];
+    }
+  }
+
+  private _clear(): void {
+    this._events = [];
+    this._warnings = [];
+    this._lastSeq = 0;
   }
 
   private async _catchUp(): Promise<void> {
@@ -205,6 +220,18 @@ export class RunsModel implements IDisposable {
         const id = this._selectedId;
         if (!id) {
           break;
+        }
+        if (this._lastSeq === 0) {
+          // A newly selected run: its events less the batches, and the seq to follow on from, without
+          // downloading every batch (a long run has a million).
+          const history = await this._api.series(id, 0);
+          this._noteEpochs(id, history.events);
+          if (id === this._selectedId && this._lastSeq === 0) {
+            history.events.forEach(e => this._keep(e));
+            this._lastSeq = history.last_seq;
+            this._changed.emit();
+          }
+          continue;
         }
         const events = await this._api.events(id, this._lastSeq);
         this._noteEpochs(id, events);
@@ -226,6 +253,8 @@ export class RunsModel implements IDisposable {
   private _runs = new Map<string, DLCoach.IRun>();
   private _selectedId: string | null = null;
   private _events: DLCoach.IEvent[] = [];
+  private _warnings: DLCoach.IWarningEvent[] = [];
+  private _lastSeq = 0;
   private _fetching = false;
   private _again = false;
   private _actionError: string | null = null;
