@@ -19,7 +19,7 @@ from jupyterlab_dlcoach.core import recipe
 from jupyterlab_dlcoach.core.errors import CoachError
 from jupyterlab_dlcoach.core.models import ARCHS, JobSpec
 from jupyterlab_dlcoach.core.store import RunStore
-from jupyterlab_dlcoach.trainer import TrainerError
+from jupyterlab_dlcoach.trainer import TrainerError, interpretation
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -149,6 +149,7 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     if failure is not None:
         # The loop ended, but the coach's last verdict is that the model blew up: no model worth exporting.
         raise TrainerError(**failure)
+    mistakes = interpretation.interpret_safely(learn, root)
     artifacts.mkdir(parents=True, exist_ok=True)
     model_path = artifacts / "model.pkl"
     # The exported model is for inference anywhere, CPU included: no mixed-precision callback in it.
@@ -165,6 +166,7 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
         "seconds": round(time.time() - t0, 2),
         "batch_size": bs,
         "settings": settings,
+        "interpretation": mistakes,
     }
 
 
