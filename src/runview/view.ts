@@ -8,6 +8,7 @@ import * as React from 'react';
 import { CoachAPI } from '../api';
 import { RunsModel } from '../training/runs';
 import { RunChart } from './chart';
+import { Mistakes } from './mistakes';
 import { RunModel } from './model';
 import { ComparePicker, RunDetails, RunHeader } from './parts';
 
@@ -75,7 +76,10 @@ export class RunView extends MainAreaWidget<Panel> {
     const details = reactPart('jp-DLCoach-runViewDetails', this.model, () =>
       React.createElement(RunDetails, props)
     );
-    for (const widget of [header, this.chart, compare, details]) {
+    const mistakes = reactPart('jp-DLCoach-runViewMistakes', this.model, () =>
+      React.createElement(Mistakes, props)
+    );
+    for (const widget of [header, this.chart, compare, details, mistakes]) {
       content.addWidget(widget);
     }
     this.model.changed.connect(this._onChange, this);
