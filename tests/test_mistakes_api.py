@@ -206,3 +206,16 @@ async def test_undo_moves_only_images_of_the_data_set_or_its_removed_folder(coac
     assert (status, body["field"]) == (400, "path"), body
     assert stranger.read_bytes() == b"not yours"
     assert not (jp_root_dir / path).exists()
+
+
+async def test_the_root_itself_has_no_place_beside_it_for_removed_images(coach, jp_root_dir):  # noqa: F811
+    for cls in ("a", "b"):
+        (jp_root_dir / cls).mkdir()
+    (jp_root_dir / "a" / "x.png").write_bytes(b"png")
+    status, body = await relabel(coach, dataset=".", path="a/x.png", to=None)
+    assert (status, body["field"]) == (400, "to"), body
+    assert (jp_root_dir / "a" / "x.png").is_file()
+    record = await coach.ok(
+        "POST", "datasets", "relabel", body={"dataset": ".", "path": "a/x.png", "to": "b"}
+    )
+    assert record["moved_to"] == "b/x.png"
