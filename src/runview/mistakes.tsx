@@ -68,7 +68,9 @@ export function ConfusionMatrix(props: {
       <thead>
         <tr>
           <th scope="col" className="jp-DLCoach-confusionCorner">
-            {trans.__('actual ↓ predicted →')}
+            {trans.__('predicted →')}
+            <br />
+            {trans.__('actual ↓')}
           </th>
           {interp.classes.map(c => (
             <th scope="col" key={c}>
@@ -194,7 +196,10 @@ function LossCard(props: {
       {moved ? (
         <p className="jp-DLCoach-lossDone" role="status">
           {moved.to === null
-            ? trans.__('Set aside in %1.', moved.moved_to)
+            ? trans.__(
+                'Set aside in %1/.',
+                `${(dataset ?? '').split('/').pop()}-removed`
+              )
             : trans.__('Moved to %1.', moved.to)}{' '}
           <button
             className="jp-mod-styled jp-DLCoach-undo"
