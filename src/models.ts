@@ -192,6 +192,26 @@ export namespace DLCoach {
     models?: { last: string; best?: string };
     /** Which of them the run uses for predictions and the notebook ("Use the best epoch"). */
     model?: 'last' | 'best';
+    /** A job's mistakes on the validation set, with its final model. */
+    interpretation?: IInterpretation;
+  }
+
+  /** `result.interpretation` of a server job: what the final model got wrong on the validation set. */
+  export interface IInterpretation {
+    classes: string[];
+    /** Rows: the actual class; columns: the predicted one. */
+    confusion: number[][];
+    top_losses: ITopLoss[];
+    n_valid?: number;
+  }
+
+  export interface ITopLoss {
+    /** Relative to the server root. */
+    path: string | null;
+    actual: string;
+    predicted: string;
+    probability: number;
+    loss: number;
   }
 
   export interface IProgress {

@@ -1,3 +1,4 @@
 import './base.css';
 import './training.css';
 import './runview.css';
+import './mistakes.css';

@@ -65,6 +65,8 @@ class Result(TypedDict):
     # The exported models under the server root ({"last": path, "best": path}) and the one the run uses.
     models: NotRequired[dict]
     model: NotRequired[str]
+    # A job's mistakes on the validation set: classes, confusion, top losses (trainer/interpretation.py).
+    interpretation: NotRequired[dict]
 
 
 class Run(TypedDict):

@@ -15,7 +15,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyterlab_dlcoach.core import datasets, samples, weights
 from jupyterlab_dlcoach.core.errors import BadInput, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec, job_schema
-from jupyterlab_dlcoach.server import estimate, sample_paths, series_params
+from jupyterlab_dlcoach.server import estimate, relabel_routes, sample_paths, series_params
 from jupyterlab_dlcoach.server.base import CoachHandler
 from jupyterlab_dlcoach.server.predict_route import PredictHandler
 from jupyterlab_dlcoach.server.stream import StreamHandler, parse_after
@@ -244,6 +244,7 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/stream", StreamHandler),
         (rf"/{ns}/weights", WeightsHandler),
         (rf"/{ns}/jobs/estimate", EstimateHandler),
+        *relabel_routes.routes(ns),
         (rf"/{ns}/(?P<rest>.*)", UnknownRouteHandler),
     ]
 

@@ -20,7 +20,7 @@ from jupyterlab_dlcoach.core.errors import CoachError
 from jupyterlab_dlcoach.core.models import ARCHS, JobSpec
 from jupyterlab_dlcoach.core.runs import RunState
 from jupyterlab_dlcoach.core.store import RunStore, artifacts_dir
-from jupyterlab_dlcoach.trainer import TrainerError
+from jupyterlab_dlcoach.trainer import TrainerError, interpretation
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -146,13 +146,19 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     if failure is not None:
         # The loop ended, but the coach's last verdict is that the model blew up: no model worth exporting.
         raise TrainerError(**failure)
+    mistakes = interpretation.interpret_safely(learn, root)
     artifacts.mkdir(parents=True, exist_ok=True)
     model_path = artifacts / "model.pkl"
     # The exported model is for inference anywhere, CPU included: no mixed-precision callback in it.
     learn.to_fp32()
     learn.export(model_path)
     return outcome.run_result(
-        coach.epoch_records, time.time() - t0, model_path=str(model_path), batch_size=bs, settings=settings
+        coach.epoch_records,
+        time.time() - t0,
+        model_path=str(model_path),
+        batch_size=bs,
+        settings=settings,
+        interpretation=mistakes,
     )
 
 

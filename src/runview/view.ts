@@ -8,6 +8,7 @@ import * as React from 'react';
 import { CoachAPI } from '../api';
 import { RunsModel } from '../training/runs';
 import { RunChart } from './chart';
+import { Mistakes } from './mistakes';
 import { RunModel } from './model';
 import { ComparePicker, RunDetails, RunHeader } from './parts';
 import { hasModel, TryPicture } from './predict';
@@ -87,7 +88,17 @@ export class RunView extends MainAreaWidget<Panel> {
           })
         : null
     );
-    for (const widget of [header, this.chart, compare, tryIt, details]) {
+    const mistakes = reactPart('jp-DLCoach-runViewMistakes', this.model, () =>
+      React.createElement(Mistakes, props)
+    );
+    for (const widget of [
+      header,
+      this.chart,
+      compare,
+      tryIt,
+      details,
+      mistakes
+    ]) {
       content.addWidget(widget);
     }
     this.model.changed.connect(this._onChange, this);
