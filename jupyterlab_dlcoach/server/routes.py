@@ -15,7 +15,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyterlab_dlcoach.core import datasets, samples, weights
 from jupyterlab_dlcoach.core.errors import BadInput, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec, job_schema
-from jupyterlab_dlcoach.server import estimate, sample_paths
+from jupyterlab_dlcoach.server import estimate, run_models, sample_paths
 from jupyterlab_dlcoach.server.base import CoachHandler
 from jupyterlab_dlcoach.server.stream import StreamHandler, parse_after
 from jupyterlab_dlcoach.server.system import nvml_gpus, system_info
@@ -161,6 +161,24 @@ class RunEventsHandler(ServiceHandler):
         self.write_json({"run_id": run_id, "events": events})
 
 
+class RunModelHandler(ServiceHandler):
+    """Which exported model a finished job uses: {"use": "best"} or {"use": "last"}."""
+
+    @tornado.web.authenticated
+    @authorized
+    def post(self, run_id):
+        self.write_json(run_models.choose_model(self.coach.manager, run_id, self.json_body()))
+
+
+class RunNotebookHandler(ServiceHandler):
+    """A finished job as a notebook (nbformat JSON) with the fastai code of the run."""
+
+    @tornado.web.authenticated
+    @authorized
+    def get(self, run_id):
+        self.write_json(run_models.run_notebook(self.coach.manager, run_id))
+
+
 class UnknownRouteHandler(ServiceHandler):
     """Anything else under the namespace: a JSON 404 naming the path, not tornado's HTML page."""
 
@@ -218,6 +236,8 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/runs", RunsHandler),
         (rf"/{ns}/runs/{RUN_ID}", RunHandler),
         (rf"/{ns}/runs/{RUN_ID}/events", RunEventsHandler),
+        (rf"/{ns}/runs/{RUN_ID}/model", RunModelHandler),
+        (rf"/{ns}/runs/{RUN_ID}/notebook", RunNotebookHandler),
         (rf"/{ns}/stream", StreamHandler),
         (rf"/{ns}/weights", WeightsHandler),
         (rf"/{ns}/jobs/estimate", EstimateHandler),
