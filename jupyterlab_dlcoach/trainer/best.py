@@ -37,7 +37,7 @@ class BestEpoch(Callback):
         self.epochs_seen = 0  # across the fits of one run (fine_tune fits twice)
         self.best: dict | None = None  # {"epoch", "error_rate", "valid_loss"}
         self.state: dict | None = None  # the best epoch's weights, on the CPU
-        self.copy_seconds = 0.0
+        self.copy_seconds, self.copies = 0.0, 0  # what keeping it cost (bench/bench_best_checkpoint.py)
 
     def _key(self, error_rate, valid_loss):
         # Lower is better; an epoch without a finite validation loss never counts as best.
@@ -65,4 +65,5 @@ class BestEpoch(Callback):
         with torch.no_grad():
             state = {k: v.detach().to("cpu", copy=True) for k, v in self.learn.model.state_dict().items()}
         self.copy_seconds += time.perf_counter() - t0
+        self.copies += 1
         return state

@@ -4,6 +4,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { CoachAPI } from '../api';
 import { DLCoach } from '../models';
 import { StreamConnection } from '../training/connection';
+import { recordedBest } from './runModels';
 import { RunSeries } from './series';
 
 /**
@@ -17,6 +18,7 @@ export class RunModel implements IDisposable {
     this._api = options.api;
     this.id = options.id;
     this._run = options.run ?? null;
+    this.series.recordedBest = recordedBest(this._run)?.epoch ?? null;
     this._connection =
       options.connection ??
       new StreamConnection(
@@ -71,6 +73,7 @@ export class RunModel implements IDisposable {
         if (message.run.id === this.id) {
           this._run = message.run;
           this.series.batchesPerEpoch = message.run.progress?.batches ?? 1;
+          this.series.recordedBest = recordedBest(message.run)?.epoch ?? null;
           this._schedule();
         }
         break;

@@ -9,6 +9,7 @@ import { CoachAPI } from '../api';
 import { RunsModel } from '../training/runs';
 import { RunChart } from './chart';
 import { RunModel } from './model';
+import { RunModelsPart } from './modelsPart';
 import { ComparePicker, RunDetails, RunHeader } from './parts';
 
 function reactPart(
@@ -72,10 +73,13 @@ export class RunView extends MainAreaWidget<Panel> {
         }),
       runs
     );
+    const models = reactPart('jp-DLCoach-runViewModels', this.model, () =>
+      React.createElement(RunModelsPart, props)
+    );
     const details = reactPart('jp-DLCoach-runViewDetails', this.model, () =>
       React.createElement(RunDetails, props)
     );
-    for (const widget of [header, this.chart, compare, details]) {
+    for (const widget of [header, this.chart, models, compare, details]) {
       content.addWidget(widget);
     }
     this.model.changed.connect(this._onChange, this);

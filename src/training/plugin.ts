@@ -12,6 +12,7 @@ import { PanelWithToolbar } from '@jupyterlab/ui-components';
 import { CoachAPI } from '../api';
 import { findTerm } from '../glossary/terms';
 import { ICoachPanel, IGlossary } from '../tokens';
+import { registerModelCommands } from '../runview/modelCommands';
 import { setupRunViews } from '../runview/plugin';
 import { TrainingFormView } from './form';
 import { RunListView, WarningsView } from './runList';
@@ -74,6 +75,14 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       notebooks,
       themes,
       glossary
+    });
+
+    registerModelCommands({
+      app,
+      api,
+      runs,
+      trans,
+      revealForm: () => panel.revealSection(section)
     });
 
     followSettings(settingRegistry, SETTINGS_ID, settings => {
