@@ -207,6 +207,7 @@ def test_the_run_as_a_notebook_runs_and_repeats_the_split(trained, tmp_path):
     _, items = datasets.prepare(root, "shapes", spec.labels)
     dls = data.build_dls(spec, root / "shapes", items, torch.device("cpu"), 2)
     assert sorted(report["valid"]) == sorted(str(Path(p).resolve()) for p in dls.valid_ds.items)
+    print(f"notebook error {report['error_rate']:.3f}, run error {run['result']['error_rate']:.3f}")
     # Same data, split, seed and recipe: a comparable error (on 4 images a step is 0.25).
     assert abs(report["error_rate"] - run["result"]["error_rate"]) <= 0.25 + 1e-9
     assert report["predicted"] in {p.name for p in (root / "shapes").iterdir() if p.is_dir()}
