@@ -214,3 +214,57 @@ def test_the_run_as_a_notebook_runs_and_repeats_the_split(trained, tmp_path):
     # The notebook's CoachCallback recorded a notebook run of its own.
     notebook_runs = RunStore(tmp_path / "nb-runs.sqlite").list_runs(kind="notebook")
     assert [r["state"] for r in notebook_runs] == ["completed"]
+
+
+def _tiny_learner(tmp_path):
+    import torch
+
+    from jupyterlab_dlcoach.trainer import data
+
+    samples.shapes(tmp_path / "ds", per_class=4, image_size=32)
+    spec = JobSpec.from_json({"dataset": "ds", "image_size": 32, "pretrained": False})
+    _, items = datasets.prepare(tmp_path, "ds", spec.labels)
+    dls = data.build_dls(spec, tmp_path / "ds", items, torch.device("cpu"), 4)
+    return data.build_learner(spec, dls, torch.device("cpu"))
+
+
+def test_the_best_epochs_weights_are_the_ones_exported_beside_the_last(tmp_path):
+    import torch
+    from fastai.learner import load_learner
+
+    from jupyterlab_dlcoach.trainer.best import BestEpoch
+    from jupyterlab_dlcoach.trainer.export import export_models
+
+    learn = _tiny_learner(tmp_path)
+    keeper = BestEpoch()
+    keeper.learn = learn
+    keeper.best = {"epoch": 0, "error_rate": 0.25, "valid_loss": 0.5}
+    keeper.state = keeper._copy()  # the "best epoch": the weights as they are now
+    assert keeper._copy() is keeper.state  # a later copy reuses the same buffers
+    keeper.epochs_seen = 2
+    with torch.no_grad():
+        for p in learn.model.parameters():
+            p.add_(1.0)  # the "last epoch": other weights
+    out = export_models(learn, keeper, tmp_path, "shapes · #1", tmp_path / "artifacts")
+    assert out["models"] == {
+        "last": "dlcoach-models/shapes-1/model.pkl",
+        "best": "dlcoach-models/shapes-1/best-epoch-1.pkl",
+    }
+    last = load_learner(tmp_path / out["models"]["last"]).model.state_dict()
+    best = load_learner(tmp_path / out["models"]["best"]).model.state_dict()
+    key = next(k for k, v in best.items() if v.is_floating_point())
+    assert torch.equal(best[key], keeper.state[key])
+    assert not torch.equal(last[key], best[key])
+
+
+def test_a_root_that_cannot_hold_the_models_keeps_the_model_in_the_runs_folder(tmp_path):
+    from jupyterlab_dlcoach.trainer.best import BestEpoch
+    from jupyterlab_dlcoach.trainer.export import export_models
+
+    learn = _tiny_learner(tmp_path)
+    (tmp_path / "dlcoach-models").write_text("a file where the models' folder would go")
+    out = export_models(learn, BestEpoch(), tmp_path, "x", tmp_path / "artifacts")
+    assert out["models"] is None
+    assert Path(out["model_path"]) == tmp_path / "artifacts" / "model.pkl"
+    assert Path(out["model_path"]).is_file()
+    assert "could not be saved in the server root" in out["export_note"]

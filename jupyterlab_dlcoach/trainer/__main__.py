@@ -153,7 +153,7 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
         # The loop ended, but the coach's last verdict is that the model blew up: no model worth exporting.
         raise TrainerError(**failure)
     # Into the server root (dlcoach-models/<run name>/): model.pkl, and best-epoch-N.pkl when better.
-    exported = export_models(learn, keeper, root, spec.name)
+    exported = export_models(learn, keeper, root, spec.name, artifacts)
     epochs = coach.epoch_records
     last = epochs[-1] if epochs else {}
     return {

@@ -14,12 +14,26 @@ from jupyterlab_dlcoach.core import exports
 from jupyterlab_dlcoach.trainer.best import BestEpoch
 
 
-def export_models(learn, keeper: BestEpoch, root: Path, run_name: str) -> dict:
-    """Write the models and return the result fields ``model_path``, ``best``, ``models``, ``model``."""
+def export_models(learn, keeper: BestEpoch, root: Path, run_name: str, fallback: Path) -> dict:
+    """Write the models and return the result fields ``model_path``, ``best``, ``models``, ``model``.
+
+    A server root the trainer cannot write to (a read-only share) must not lose the trained model: it
+    then goes to ``fallback`` (the run's own folder), with ``models`` null and ``export_note`` saying why.
+    """
     base = Path(root).resolve()
-    folder = exports.new_model_folder(base, run_name)
     # The exported model is for inference anywhere, CPU included: no mixed-precision callback in it.
     learn.to_fp32()
+    try:
+        folder = exports.new_model_folder(base, run_name)
+    except OSError as e:
+        fallback.mkdir(parents=True, exist_ok=True)
+        learn.export(fallback / "model.pkl")
+        note = (
+            f"The model could not be saved in the server root ({e}); it was saved as "
+            f"{fallback / 'model.pkl'} instead, without the best epoch's."
+        )
+        return {"model_path": str(fallback / "model.pkl"), "best": keeper.best, "models": None,
+                "model": "last", "export_note": note}  # fmt: skip
     last = folder / "model.pkl"
     learn.export(last)
     models = {"last": last.relative_to(base).as_posix()}
