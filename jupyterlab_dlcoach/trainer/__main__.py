@@ -31,7 +31,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--db", required=True, help="run store (SQLite file)")
     p.add_argument("--root", required=True, help="folder that data set paths are relative to")
     p.add_argument("--run", help="id of the run whose spec to train (server mode)")
-    p.add_argument("--artifacts", help="folder for the run's log (default: <db folder>/artifacts/<run id>)")
+    p.add_argument("--artifacts", help="the run's own folder (default: <db folder>/artifacts/<run id>)")
     hand = p.add_argument_group("by hand (no --run)")
     hand.add_argument("--dataset")
     hand.add_argument("--arch", choices=ARCHS)
