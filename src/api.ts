@@ -139,6 +139,21 @@ export class CoachAPI {
     });
   }
 
+  /** Which exported model a finished job uses: the best epoch's or the last epoch's. */
+  useModel(id: string, use: 'best' | 'last'): Promise<DLCoach.IRun> {
+    return requestAPI<DLCoach.IRun>(`runs/${id}/model`, this.serverSettings, {
+      method: 'POST',
+      body: JSON.stringify({ use })
+    });
+  }
+
+  /** A finished job as a notebook (nbformat JSON) with the fastai code of the run. */
+  runNotebook(
+    id: string
+  ): Promise<{ name: string; notebook: { [key: string]: unknown } }> {
+    return requestAPI(`runs/${id}/notebook`, this.serverSettings);
+  }
+
   async events(id: string, after: number): Promise<DLCoach.IEvent[]> {
     const reply = await requestAPI<{ events: DLCoach.IEvent[] }>(
       `runs/${id}/events?after=${after}`,

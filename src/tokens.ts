@@ -33,6 +33,9 @@ export namespace CommandIDs {
   export const toggleAllShortcuts = 'dlcoach:toggle-all-shortcuts';
   export const resetShortcutProgress = 'dlcoach:reset-shortcut-progress';
   export const openRun = 'dlcoach:open-run';
+  export const useModel = 'dlcoach:use-model';
+  export const trainAgain = 'dlcoach:train-again';
+  export const openAsNotebook = 'dlcoach:open-as-notebook';
 }
 
 /**

@@ -56,7 +56,9 @@ def test_by_hand_trains_exports_and_records(root, tmp_path):
     assert result["settings"]["recipe"] == "fit_one_cycle"
     assert result["epochs"] == 1
     assert 0 <= result["error_rate"] <= 1
-    assert Path(result["model_path"]) == db.parent / "artifacts" / run["id"] / "model.pkl"
+    # Exported into the server root, where the learner's file browser shows it.
+    assert Path(result["model_path"]) == (root / result["models"]["last"]).resolve()
+    assert result["models"]["last"].startswith("dlcoach-models/shapes-resnet18")
     assert Path(result["model_path"]).stat().st_size > 1000
     types = [e["type"] for e in store.events(run["id"])]
     assert types[:2] == ["state", "settings"]
@@ -163,6 +165,7 @@ def test_a_diverged_run_fails_without_a_model(root, tmp_path, monkeypatch):
 
     monkeypatch.setattr(data, "build_learner", exploding)
     store, run_id = server_job(tmp_path, {"dataset": "shapes", **TINY_SPEC})
+    exported = set((root / "dlcoach-models").glob("*"))
     assert main(store, run_id, root) == 1
     run = store.get_run(run_id)
     assert run["error"]["kind"] == "diverged"
@@ -170,7 +173,7 @@ def test_a_diverged_run_fails_without_a_model(root, tmp_path, monkeypatch):
     assert run["result"] is None
     kinds = {e["kind"]: e["severity"] for e in store.events(run_id) if e["type"] == "warning"}
     assert kinds["diverging"] == "error"
-    assert not (tmp_path / "artifacts" / run_id / "model.pkl").exists()
+    assert set((root / "dlcoach-models").glob("*")) == exported  # no model exported
 
 
 def test_cuda_oom_retries_at_half_batch_size(root, tmp_path, monkeypatch):

@@ -86,3 +86,14 @@ class CoachHandler(CoachErrorsMixin, ExtensionHandlerMixin, APIHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(data))
+
+
+# A run id in a route: twelve hex digits (store.new_id).
+RUN_ID = r"(?P<run_id>[0-9a-f]{12})"
+
+
+class ServiceHandler(CoachHandler):
+    async def prepare(self):
+        await super().prepare()
+        # The start hook may not have run (pytest-jupyter never calls it); starting is idempotent.
+        self.coach.start_services()

@@ -15,22 +15,14 @@ from jupyter_server.auth.decorator import authorized
 from jupyterlab_dlcoach.core import datasets, samples, weights
 from jupyterlab_dlcoach.core.errors import BadInput, NotFound
 from jupyterlab_dlcoach.core.models import JobSpec, job_schema
-from jupyterlab_dlcoach.server import estimate, relabel_routes, sample_paths, series_params
-from jupyterlab_dlcoach.server.base import CoachHandler
+from jupyterlab_dlcoach.server import estimate, relabel_routes, run_models, sample_paths, series_params
+from jupyterlab_dlcoach.server.base import RUN_ID, ServiceHandler
 from jupyterlab_dlcoach.server.predict_route import PredictHandler
 from jupyterlab_dlcoach.server.stream import StreamHandler, parse_after
 from jupyterlab_dlcoach.server.system import nvml_gpus, system_info
 
 NAMESPACE = "jupyterlab-dlcoach"
 # Run ids are 12 hex digits (see store.create_run); anything else is not a run and gets the router's 404.
-RUN_ID = r"(?P<run_id>[0-9a-f]{12})"
-
-
-class ServiceHandler(CoachHandler):
-    async def prepare(self):
-        await super().prepare()
-        # The start hook may not have run (pytest-jupyter never calls it); starting is idempotent.
-        self.coach.start_services()
 
 
 class SystemHandler(ServiceHandler):
@@ -241,6 +233,7 @@ def route_table() -> list[tuple[str, type]]:
         (rf"/{ns}/runs/{RUN_ID}/events", RunEventsHandler),
         (rf"/{ns}/runs/{RUN_ID}/predict", PredictHandler),
         (rf"/{ns}/runs/{RUN_ID}/series", RunSeriesHandler),
+        *run_models.routes(ns),
         (rf"/{ns}/stream", StreamHandler),
         (rf"/{ns}/weights", WeightsHandler),
         (rf"/{ns}/jobs/estimate", EstimateHandler),

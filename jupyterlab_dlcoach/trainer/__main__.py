@@ -32,7 +32,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--db", required=True, help="run store (SQLite file)")
     p.add_argument("--root", required=True, help="folder that data set paths are relative to")
     p.add_argument("--run", help="id of the run whose spec to train (server mode)")
-    p.add_argument("--artifacts", help="folder for model.pkl (default: <db folder>/artifacts/<run id>)")
+    p.add_argument("--artifacts", help="the run's own folder (default: <db folder>/artifacts/<run id>)")
     hand = p.add_argument_group("by hand (no --run)")
     hand.add_argument("--dataset")
     hand.add_argument("--arch", choices=ARCHS)
@@ -88,6 +88,8 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
     from jupyterlab_dlcoach.core import datasets
     from jupyterlab_dlcoach.kernel.callback import CoachCallback, NanLossError
     from jupyterlab_dlcoach.trainer import data
+    from jupyterlab_dlcoach.trainer.best import BestEpoch
+    from jupyterlab_dlcoach.trainer.export import export_models
 
     try:
         report, items = datasets.prepare(root, spec.dataset, spec.labels)
@@ -117,9 +119,10 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
         dls = data.build_dls(spec, resolve_folder(root, spec), items, device, bs)
         learn = data.build_learner(spec, dls, device)
         coach = CoachCallback(run_id=run_id, db_path=store.path)
+        keeper = BestEpoch()  # the best epoch's weights, kept in memory for the export
         try:
             with learn.no_bar():
-                fit(learn, settings, coach)
+                fit(learn, settings, [coach, keeper])
             break
         except NanLossError as e:
             raise TrainerError(**e.error) from e
@@ -147,18 +150,15 @@ def train(store: RunStore, run_id: str, spec: JobSpec, root: Path, artifacts: Pa
         # The loop ended, but the coach's last verdict is that the model blew up: no model worth exporting.
         raise TrainerError(**failure)
     mistakes = interpretation.interpret_safely(learn, root)
-    artifacts.mkdir(parents=True, exist_ok=True)
-    model_path = artifacts / "model.pkl"
-    # The exported model is for inference anywhere, CPU included: no mixed-precision callback in it.
-    learn.to_fp32()
-    learn.export(model_path)
+    # Into the server root (dlcoach-models/<run name>/): model.pkl, and best-epoch-N.pkl when better.
+    exported = export_models(learn, keeper, root, spec.name, artifacts)
     return outcome.run_result(
         coach.epoch_records,
         time.time() - t0,
-        model_path=str(model_path),
         batch_size=bs,
         settings=settings,
         interpretation=mistakes,
+        **exported,
     )
 
 
@@ -187,15 +187,18 @@ def resolve_settings(spec: JobSpec, items: list) -> dict:
     return settings
 
 
-def fit(learn, settings: dict, coach) -> None:
-    """Run the resolved recipe: fine_tune (frozen, then unfrozen), fit_one_cycle or a plain fit."""
+def fit(learn, settings: dict, cbs) -> None:
+    """Run the resolved recipe: fine_tune (frozen, then unfrozen), fit_one_cycle or a plain fit.
+
+    Callbacks go in through `cbs`, so fastai removes them after the fit: none is in the export.
+    """
     recipe_name, epochs, lr = settings["recipe"], settings["epochs"], settings["lr"]
     if recipe_name == "fine_tune":
-        learn.fine_tune(epochs, base_lr=lr, freeze_epochs=settings["freeze_epochs"], cbs=coach)
+        learn.fine_tune(epochs, base_lr=lr, freeze_epochs=settings["freeze_epochs"], cbs=cbs)
     elif recipe_name == "fit_one_cycle":
-        learn.fit_one_cycle(epochs, lr, cbs=coach)
+        learn.fit_one_cycle(epochs, lr, cbs=cbs)
     else:
-        learn.fit(epochs, lr, cbs=coach)
+        learn.fit(epochs, lr, cbs=cbs)
 
 
 def resolve_folder(root: Path, spec: JobSpec) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import torch
@@ -13,10 +12,12 @@ from fastai.vision.all import (
     DataBlock,
     ImageBlock,
     RandomSplitter,
+    RegexLabeller,
     Resize,
     aug_transforms,
     error_rate,
     parent_label,
+    using_attr,
     vision_learner,
 )
 
@@ -24,25 +25,17 @@ from jupyterlab_dlcoach.core.models import JobSpec
 from jupyterlab_dlcoach.trainer import TrainerError
 
 
-# The labellers are classes in an importable module, not lambdas, so that learn.export() can pickle them.
-class FileNameLabel:
-    """The label is the first capture group of `pattern`, searched in the file name (as inspection does)."""
-
-    def __init__(self, pattern: str):
-        self.pattern = pattern
-
-    def __call__(self, path) -> str:
-        return re.search(self.pattern, Path(path).name).group(1)
-
-
-class TableLabel:
-    """Labels from a CSV, looked up by the image's path relative to the data set folder."""
-
-    def __init__(self, folder: Path, labels: dict[str, str]):
-        self.folder, self.labels = str(folder), labels
-
-    def __call__(self, path) -> str:
-        return self.labels[os.path.relpath(path, self.folder)]
+def labeller(spec: JobSpec, items: list[tuple[Path, str]]):
+    """The label function, built from fastai's and Python's own parts only: learn.export() pickles it,
+    and a model must load with plain `load_learner` where this package is not installed."""
+    source = spec.labels["from"]
+    if source == "filename":
+        # The pattern is searched in the file name, as inspection does.
+        return using_attr(RegexLabeller(spec.labels["pattern"]), "name")
+    if source == "csv":
+        # The CSV's labels, looked up by the image's path (its parts: a tuple, so a dict key).
+        return using_attr({Path(p).parts: label for p, label in items}.__getitem__, "parts")
+    return parent_label
 
 
 def pick_workers(spec: JobSpec, device: torch.device) -> int:
@@ -56,13 +49,7 @@ def pick_workers(spec: JobSpec, device: torch.device) -> int:
 
 
 def build_dls(spec: JobSpec, folder: Path, items: list[tuple[Path, str]], device: torch.device, bs: int):
-    source = spec.labels["from"]
-    if source == "filename":
-        get_y = FileNameLabel(spec.labels["pattern"])
-    elif source == "csv":
-        get_y = TableLabel(folder, {os.path.relpath(p, folder): label for p, label in items})
-    else:
-        get_y = parent_label
+    get_y = labeller(spec, items)
     paths = [p for p, _ in items]
     # Light augmentation pays off from 64 px up; on a GPU these batch transforms run on the GPU.
     batch_tfms = aug_transforms() if spec.image_size >= 64 else None

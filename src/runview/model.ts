@@ -4,6 +4,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { CoachAPI } from '../api';
 import { DLCoach } from '../models';
 import { StreamConnection } from '../training/connection';
+import { recordedBest } from './runModels';
 import { RunSeries } from './series';
 
 /** Batch points asked of the server for a run's history: about two per pixel of a wide chart. */
@@ -22,6 +23,7 @@ export class RunModel implements IDisposable {
     this._api = options.api;
     this.id = options.id;
     this._run = options.run ?? null;
+    this.series.recordedBest = recordedBest(this._run)?.epoch ?? null;
     this.series.batchesPerEpoch = this._run?.progress?.batches ?? 1;
     this._connect = () => {
       if (this._isDisposed || this._connection) {
@@ -110,6 +112,7 @@ export class RunModel implements IDisposable {
         if (message.run.id === this.id) {
           this._run = message.run;
           this.series.batchesPerEpoch = message.run.progress?.batches ?? 1;
+          this.series.recordedBest = recordedBest(message.run)?.epoch ?? null;
           this._schedule();
         }
         break;

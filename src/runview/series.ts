@@ -68,8 +68,25 @@ export class RunSeries {
     return this._n === 0 && this._epochs.length === 0;
   }
 
+  /**
+   * The best epoch the trainer recorded (`result.best.epoch`, from 0), when the run has one: its
+   * choice (which breaks ties by validation loss, and is the one exported) wins over the curves'.
+   */
+  set recordedBest(epoch: number | null) {
+    if (epoch !== this._recordedBest) {
+      this._recordedBest = epoch;
+      this._version++;
+    }
+  }
+
   /** The epoch with the lowest error rate (the best model so far), or null. */
   get best(): IEpochPoint | null {
+    if (this._recordedBest !== null) {
+      const recorded = this._epochs.find(e => e.x === this._recordedBest! + 1);
+      if (recorded) {
+        return recorded;
+      }
+    }
     let best: IEpochPoint | null = null;
     for (const e of this._epochs) {
       if (e.error !== null && (best === null || e.error < best.error!)) {
@@ -317,6 +334,7 @@ export class RunSeries {
     this._overfitAt = null;
   }
 
+  private _recordedBest: number | null = null;
   private _lastSeq = 0;
   private _per = 1;
   private _bx = new Float64Array(1024);

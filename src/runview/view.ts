@@ -10,6 +10,7 @@ import { RunsModel } from '../training/runs';
 import { RunChart } from './chart';
 import { Mistakes } from './mistakes';
 import { RunModel } from './model';
+import { RunModelsPart } from './modelsPart';
 import { ComparePicker, RunDetails, RunHeader } from './parts';
 import { hasModel, TryPicture } from './predict';
 
@@ -76,6 +77,9 @@ export class RunView extends MainAreaWidget<Panel> {
         }),
       runs
     );
+    const models = reactPart('jp-DLCoach-runViewModels', this.model, () =>
+      React.createElement(RunModelsPart, props)
+    );
     const details = reactPart('jp-DLCoach-runViewDetails', this.model, () =>
       React.createElement(RunDetails, props)
     );
@@ -94,6 +98,7 @@ export class RunView extends MainAreaWidget<Panel> {
     for (const widget of [
       header,
       this.chart,
+      models,
       compare,
       tryIt,
       details,

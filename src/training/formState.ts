@@ -13,6 +13,7 @@ import {
 } from './labelsForm';
 import { RunsModel } from './runs';
 import { applySuggestions } from './samplePicker';
+import { formFromSpec } from './trainAgain';
 import {
   changedSpec,
   FieldValue,
@@ -70,6 +71,47 @@ export function useTrainingForm(props: {
   const [written, setWritten] = React.useState(0);
   const [busy, setBusy] = React.useState(false);
   const [message, setMessage] = React.useState<IMessage | null>(null);
+
+  // "Train again" (a run view's advice, or the dlcoach:train-again command): the run's settings.
+  React.useEffect(() => {
+    const fill = (_: RunsModel, asked: RunsModel.IFormFill) => {
+      const request = runs.takeFormFill() ?? asked;
+      const content = formFromSpec(
+        fields,
+        initial,
+        request.spec,
+        request.epochs
+      );
+      setValues(content.values);
+      setDataset(content.dataset);
+      setLabels(content.labels);
+      setPretrained(content.pretrained);
+      setInspection(null);
+      setSuggested([]);
+      setSettingsNote(null);
+      setMoreOpen(true);
+      setMessage({
+        error: false,
+        text:
+          request.epochs !== null
+            ? trans.__(
+                "The form holds the run's data and settings, with %1 epochs: press Train to start.",
+                request.epochs
+              )
+            : trans.__(
+                "The form holds the run's data and settings: press Train to start."
+              )
+      });
+    };
+    runs.formFillRequested.connect(fill);
+    const pending = runs.takeFormFill();
+    if (pending) {
+      fill(runs, pending);
+    }
+    return () => {
+      runs.formFillRequested.disconnect(fill);
+    };
+  }, [runs, fields, initial, trans]);
 
   const arch = String(values.arch ?? '');
   const cached = useWeightsCached(api, arch);

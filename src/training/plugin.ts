@@ -13,6 +13,7 @@ import { CoachAPI } from '../api';
 import { findTerm } from '../glossary/terms';
 import { ICoachPanel, IGlossary } from '../tokens';
 import { setupRunOutputs } from '../runview/output';
+import { registerModelCommands } from '../runview/modelCommands';
 import { setupRunViews } from '../runview/plugin';
 import { TrainingFormView } from './form';
 import { RunListView, WarningsView } from './runList';
@@ -88,5 +89,12 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     if (rendermime) {
       setupRunOutputs(rendermime, themes, props);
     }
+    registerModelCommands({
+      app,
+      api,
+      runs,
+      trans,
+      revealForm: () => panel.revealSection(section)
+    });
   }
 };

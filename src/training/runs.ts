@@ -23,6 +23,23 @@ export class RunsModel implements IDisposable {
     });
   }
 
+  /** Fill the training form with a run's spec ("Train again"); the form listens. */
+  fillForm(request: RunsModel.IFormFill): void {
+    this._pendingFill = request;
+    this._formFill.emit(request);
+  }
+
+  /** The last fill no form has taken yet: a form not on screen when it was asked takes it on mount. */
+  takeFormFill(): RunsModel.IFormFill | null {
+    const request = this._pendingFill;
+    this._pendingFill = null;
+    return request;
+  }
+
+  get formFillRequested(): ISignal<this, RunsModel.IFormFill> {
+    return this._formFill;
+  }
+
   /** Emitted whenever runs, the selection, its events or the connection change. */
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -260,5 +277,15 @@ export class RunsModel implements IDisposable {
   private _actionError: string | null = null;
   private _curves = new Map<string, number[]>();
   private _isDisposed = false;
+  private _formFill = new Signal<this, RunsModel.IFormFill>(this);
+  private _pendingFill: RunsModel.IFormFill | null = null;
   private _changed = new Signal<this, void>(this);
+}
+
+export namespace RunsModel {
+  /** A run's spec to put into the form, with another epoch count when given. */
+  export interface IFormFill {
+    spec: DLCoach.IJobSpec;
+    epochs: number | null;
+  }
 }

@@ -4,6 +4,7 @@ import * as React from 'react';
 
 import { TermLink } from '../glossary/termLink';
 import { DLCoach } from '../models';
+import { WarningActions } from './warningActions';
 
 interface ITermProps {
   trans: TranslationBundle;
@@ -109,6 +110,7 @@ export function Warnings(props: WarningsProps): React.ReactElement | null {
                 {w.message}
               </p>
               <p className="jp-DLCoach-advice">{w.advice}</p>
+              <WarningActions warning={w} {...props} />
               <TermLinks {...props} terms={w.terms} />
             </div>
           </li>
