@@ -305,7 +305,8 @@ export namespace DLCoach {
     lr: number;
     batch_size: number;
     image_size: number;
-    pretrained: boolean;
+    /** null: not known (a notebook run: fastai's learner does not say). */
+    pretrained: boolean | null;
     epochs: number;
     freeze_epochs: number;
     n_train: number;

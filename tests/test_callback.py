@@ -80,6 +80,47 @@ def test_notebook_fine_tune_matches_recorder(shapes, tmp_path):
     assert epochs[0]["train_loss"] == pytest.approx(batches[n_train - 1]["smooth_loss"], rel=1e-6)
     assert run["result"]["error_rate"] == epochs[-1]["metrics"]["error_rate"]
 
+    # What the notebook asked for, in the form's units, so the run's summary says it right: fine_tune(1)
+    # is 1 frozen epoch, then 1 unfrozen; a quarter of the 60 images validate.
+    assert run["spec"] == {
+        "arch": "resnet18",
+        "recipe": "fine_tune",
+        "epochs": 1,
+        "freeze_epochs": 1,
+        "batch_size": 16,
+        "lr": 0.002,
+        "valid_pct": 0.25,
+    }
+    (settings,) = [e for e in events if e["type"] == "settings"]
+    assert {
+        k: settings[k] for k in ("recipe", "epochs", "freeze_epochs", "lr", "batch_size", "image_size")
+    } == {
+        "recipe": "fine_tune",
+        "epochs": 1,
+        "freeze_epochs": 1,
+        "lr": 0.002,
+        "batch_size": 16,
+        "image_size": 32,
+    }
+    assert (settings["n_train"], settings["n_valid"], settings["n_classes"]) == (45, 15, 3)
+    assert settings["pretrained"] is None
+
+
+def test_notebook_fit_one_cycle_is_described_as_one(shapes, tmp_path):
+    db = tmp_path / "runs.sqlite"
+    learn = tiny_learner(shapes)
+    bar, log = quiet(learn)
+    with bar, log:
+        learn.fit_one_cycle(2, 3e-3, cbs=CoachCallback(db_path=db))
+    (run,) = RunStore(db).list_runs()
+    assert (run["spec"]["recipe"], run["spec"]["epochs"], run["spec"]["freeze_epochs"]) == (
+        "fit_one_cycle",
+        2,
+        0,
+    )
+    (settings,) = RunStore(db).events(run["id"], event_type="settings")
+    assert (settings["recipe"], settings["epochs"], settings["lr"]) == ("fit_one_cycle", 2, 0.003)
+
 
 def test_job_mode_writes_no_state_and_plain_fit_is_fit(shapes, tmp_path):
     store = RunStore(tmp_path / "runs.sqlite")
@@ -167,7 +208,7 @@ def test_interrupt_cancels_the_notebook_run(shapes, tmp_path):
     (run,) = RunStore(db).list_runs()
     assert run["state"] == "cancelled"
     events = RunStore(db).events(run["id"])
-    assert [e["type"] for e in events] == ["state", "batch", "state"]
+    assert [e["type"] for e in events] == ["state", "batch", "settings", "state"]
 
 
 def test_learner_with_callback_can_be_exported(shapes, tmp_path):

@@ -145,7 +145,7 @@ class Settings(TypedDict):
     """What the trainer really used once the automatic choices were made."""
 
     recipe: str
-    pretrained: bool
+    pretrained: bool | None  # None: a notebook run (fastai's learner does not say)
     epochs: int
     freeze_epochs: int
     lr: float

@@ -6,6 +6,13 @@ Used in a notebook without a run id, it records a "notebook" run of its own (sta
 the trainer with the run id of a server job, it only writes events and progress: the server owns that
 job's state. A notebook run also shows itself (`kernel/display.py`; `display=False` turns that off): in a
 Jupyter kernel as one cell output that JupyterLab draws from the run store, elsewhere as a printed summary.
+
+Two things here are not fastai's ordinary hooks, and must stay so:
+* `kernel/fit_call.py` reads the call stack to learn that a fit belongs to `fine_tune` (two fits, one run).
+* `__setattr__` notices the learner detaching this callback. fastai removes a callback passed as
+  `fit(cbs=...)` in a `finally`, and has no event for a fit that raised (Ctrl-C, out of memory, a bug, our
+  NaN stop): `after_cancel_fit` covers only fastai's own CancelFitException. Being detached inside a fit
+  that never reached `after_fit` is the one sign such a fit gives.
 """
 
 from __future__ import annotations
@@ -14,8 +21,6 @@ import math
 import os
 import sys
 import time
-import uuid
-import warnings
 
 import torch
 from fastai.callback.core import Callback
@@ -23,8 +28,8 @@ from fastai.learner import Recorder
 
 from jupyterlab_dlcoach.core import outcome, overfit
 from jupyterlab_dlcoach.core.store import RunStore, default_db_path
-from jupyterlab_dlcoach.kernel import display as run_display
-from jupyterlab_dlcoach.kernel.devices import device_label
+from jupyterlab_dlcoach.kernel.fit_call import fit_call
+from jupyterlab_dlcoach.kernel.notebook_run import NotebookRun
 from jupyterlab_dlcoach.kernel.recording import StoreWriter, not_recorded_note
 
 # Batch events are written in groups: one transaction at most this often (and at each epoch's end).
@@ -39,16 +44,6 @@ class NanLossError(RuntimeError):
         self.error = outcome.nan_loss_error(warning)
 
 
-def _fine_tune_args():
-    """(epochs, freeze_epochs) of the `Learner.fine_tune` call we are inside, or None for a plain fit."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code.co_name == "fine_tune" and "freeze_epochs" in frame.f_locals:
-            return frame.f_locals["epochs"], frame.f_locals["freeze_epochs"]
-        frame = frame.f_back
-    return None
-
-
 class CoachCallback(Callback):
     # After the Recorder, so the smoothed loss and the epoch's record are already computed (and on the CPU).
     order = Recorder.order + 1
@@ -56,7 +51,7 @@ class CoachCallback(Callback):
     run_valid = False
     # Left out when a learner holding this callback is pickled (learn.export()): a database handle,
     # device tensors and a cell's display handle do not belong in a model file.
-    _stateattrs = ("_store", "_losses", "_batches", "_view")
+    _stateattrs = ("_store", "_losses", "_batches", "_notebook")
 
     def __init__(
         self,
@@ -80,7 +75,7 @@ class CoachCallback(Callback):
     def _init_state(self):
         self._store = None
         self._losses, self._batches = [], []
-        self._view = None  # the run's output in the cell (or its printed summary)
+        self._notebook: NotebookRun | None = None  # the run this callback records itself (not a job)
 
     def _reset_run(self):
         self._epoch_payloads: list[dict] = []
@@ -129,25 +124,9 @@ class CoachCallback(Callback):
             self.recorder.write("append_events", self.run_id, events, run_fields={"progress": progress})
             self._show(events, progress)
 
-    # -- the run shown in the notebook -----------------------------------------------------------
-
-    def _open_view(self):
-        if self._job or self._view is not None:
-            return
-        try:
-            self._view = run_display.open_view(self.run_id, self._shown_name, self.recorder, self._display)
-        except Exception as exc:  # the run matters more than its picture
-            warnings.warn(f"The coach cannot show the run in this cell: {exc}", stacklevel=2)
-
     def _show(self, events: list[dict], progress: dict | None = None):
-        """Tell the cell's output (or the printed summary) what was just written."""
-        if self._view is None:
-            return
-        try:
-            self._view.feed(events, progress)
-        except Exception as exc:
-            self._view = None
-            warnings.warn(f"The coach's view of this run stopped: {exc}", stacklevel=2)
+        if self._notebook is not None:
+            self._notebook.show(events, progress)
 
     def _progress(self) -> dict:
         batches = self._n_batches
@@ -167,47 +146,10 @@ class CoachCallback(Callback):
 
     # -- notebook runs -------------------------------------------------------------------------
 
-    def _start_notebook_run(self):
-        import psutil
-
-        learn = self.learn
-        arch = getattr(getattr(learn, "arch", None), "__name__", type(learn.model).__name__)
-        spec = {"arch": arch, "epochs": self._total_epochs, "batch_size": getattr(learn.dls, "bs", None)}
-        # The id is chosen here, so a run whose store cannot be written yet keeps one for its later writes.
-        self.run_id = uuid.uuid4().hex[:12]
-        self._shown_name = self._run_name or f"Notebook · {arch}"
-        self.recorder.write(
-            "create_run",
-            run_id=self.run_id,
-            kind="notebook",
-            name=self._shown_name,
-            spec=spec,
-            state="running",
-            device=device_label(learn.dls.device or "cpu"),
-            pid=os.getpid(),
-            pid_started=psutil.Process().create_time(),
-        )
-        self.recorder.write("update_run", self.run_id, started=time.time())
-        self.recorder.write("append_events", self.run_id, [{"type": "state", "state": "running"}])
-
     def _end_notebook_run(self, state: str, error: dict | None = None):
-        if state == "completed":
-            # A loop that ran to its end has not succeeded when the model blew up on the way.
-            error = self.run_failure()
-            state = "failed" if error is not None else state
-        result = None
-        if state == "completed":
-            result = outcome.run_result(self._epoch_payloads, time.time() - self._run_start)
-        event = {"type": "state", "state": state}
-        if error is not None:
-            event["error"] = error
-        fields = {"state": state, "ended": time.time(), "error": error, "result": result}
-        self.recorder.write("update_run", self.run_id, **fields)
-        self.recorder.write("append_events", self.run_id, [event])
-        # The run's end is worth one more attempt now, even while a failed store waits to be retried.
-        self.recorder.drain(force=True)
-        self._show([{**event, "result": result}])
-        self._view = None
+        failure = self.run_failure() if state == "completed" else None
+        self._notebook.end(state, self._epoch_payloads, failure, error)
+        self._notebook = None
         self.run_id = None
         self._offset = 0
         self._reset_run()
@@ -242,17 +184,15 @@ class CoachCallback(Callback):
         if self._in_fit:
             # The previous fit raised while this callback stayed attached to the learner.
             self._abort(None)
-        ft = _fine_tune_args()
+        call = fit_call(self.learn.n_epoch)
         frozen = bool(getattr(self.learn.opt, "frozen_idx", 0))
-        if ft is None:
+        if call.recipe != "fine_tune":
             self._phase = "fit"
+            self._total_epochs = self._offset + self.learn.n_epoch
         else:
             self._phase = "frozen" if frozen else "unfrozen"
+            self._total_epochs = call.total_epochs
         first_fit = self.run_id is None or self._run_start is None
-        if ft is not None:
-            self._total_epochs = ft[0] + ft[1]
-        else:
-            self._total_epochs = self._offset + self.learn.n_epoch
         self._n_batches = len(self.learn.dls.train)
         self._batches, self._losses = [], []
         self._epochs_this_fit = 0
@@ -260,9 +200,9 @@ class CoachCallback(Callback):
         if first_fit:
             self._run_start = time.time()
             if self.run_id is None:
-                self._start_notebook_run()
-            # Once the run has its id; a store that could not be written is said in the output too.
-            self._open_view()
+                self._notebook = NotebookRun(self.recorder, self._run_name, self._display)
+                self.run_id = self._notebook.start(self.learn, call)
+                self._call = call  # its settings event goes out with the first batch (the image size)
         self._in_fit = True
 
     def before_epoch(self):
@@ -293,8 +233,19 @@ class CoachCallback(Callback):
             self._flush([{"type": "warning", **warning}])
             raise NanLossError(warning)
         # The first batch goes out at once: it is the learner's first sign that training has begun.
-        if self._done_batches == 1 or time.perf_counter() - self._last_flush >= FLUSH_S:
+        if self._done_batches == 1:
+            self._flush(self._first_batch_settings())
+        elif time.perf_counter() - self._last_flush >= FLUSH_S:
             self._flush()
+
+    def _first_batch_settings(self) -> list[dict]:
+        """A notebook run's `settings` event, once its first batch shows the image size."""
+        call = self.__dict__.pop("_call", None)
+        if self._notebook is None or call is None:
+            return []
+        x = self.learn.xb[0] if self.learn.xb else None
+        size = int(x.shape[-1]) if getattr(x, "ndim", 0) >= 3 else None
+        return [NotebookRun.settings(self.learn, call, size)]
 
     def after_epoch(self):
         rec = self.learn.recorder

@@ -99,9 +99,11 @@ export function settingsParts(
   if (settings.recipe === 'fine_tune') {
     parts.push(
       { term: 'fine-tune', text: trans.__('Fine-tunes') },
-      settings.pretrained
-        ? trans.__(' a pretrained %1: ', arch)
-        : trans.__(' a %1 without pretrained weights: ', arch),
+      settings.pretrained === null
+        ? trans.__(' a %1: ', arch)
+        : settings.pretrained
+          ? trans.__(' a pretrained %1: ', arch)
+          : trans.__(' a %1 without pretrained weights: ', arch),
       trans._n(
         '%1 epoch with the body frozen',
         '%1 epochs with the body frozen',
@@ -111,9 +113,14 @@ export function settingsParts(
     );
   } else {
     parts.push(
-      settings.pretrained
-        ? trans.__('Trains a pretrained %1 with every layer training: ', arch)
-        : trans.__('Trains a %1 from scratch (no pretrained weights): ', arch),
+      settings.pretrained === null
+        ? trans.__('Trains a %1 with every layer training: ', arch)
+        : settings.pretrained
+          ? trans.__('Trains a pretrained %1 with every layer training: ', arch)
+          : trans.__(
+              'Trains a %1 from scratch (no pretrained weights): ',
+              arch
+            ),
       settings.recipe === 'fit'
         ? trans.__('%1 at a constant learning rate (fit). ', epochs)
         : trans.__('%1 (fit_one_cycle). ', epochs)
