@@ -179,6 +179,13 @@ export namespace DLCoach {
   export const ACTIVE_STATES: readonly RunState[] = ['queued', 'running'];
 
   /** What a completed run reached; a server job adds its model file, batch size and settings. */
+  /** The best epoch a finished job recorded (`result.best`); epoch counted from 0. */
+  export interface IRecordedBest {
+    epoch: number;
+    error_rate: number | null;
+    valid_loss: number | null;
+  }
+
   export interface IRunResult {
     error_rate: number | null;
     valid_loss: number | null;
@@ -189,7 +196,11 @@ export namespace DLCoach {
     batch_size?: number;
     settings?: ITrainSettings;
     /** The exported models, root-relative: the last epoch's, and the best epoch's. */
-    models?: { last: string; best?: string };
+    models?: { last: string; best?: string } | null;
+    /** The best epoch (counted from 0) and its numbers. */
+    best?: IRecordedBest | null;
+    /** Why the models are not in the server root, when they could not be saved there. */
+    export_note?: string;
     /** Which of them the run uses for predictions and the notebook ("Use the best epoch"). */
     model?: 'last' | 'best';
     /** A job's mistakes on the validation set, with its final model. */

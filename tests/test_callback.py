@@ -122,6 +122,20 @@ def test_notebook_fit_one_cycle_is_described_as_one(shapes, tmp_path):
     assert (settings["recipe"], settings["epochs"], settings["lr"]) == ("fit_one_cycle", 2, 0.003)
 
 
+def test_a_learner_whose_lr_is_a_slice_trains_and_is_recorded(shapes, tmp_path):
+    """Discriminative rates (`learn.lr = slice(...)`) are the learner's business: recording never breaks."""
+    db = tmp_path / "runs.sqlite"
+    learn = tiny_learner(shapes)
+    learn.lr = slice(1e-4, 1e-3)
+    bar, log = quiet(learn)
+    with bar, log:
+        learn.fit(1, cbs=CoachCallback(db_path=db))
+    (run,) = RunStore(db).list_runs()
+    assert run["state"] == "completed"
+    (settings,) = RunStore(db).events(run["id"], event_type="settings")
+    assert (settings["recipe"], settings["lr"]) == ("fit", 0.001)
+
+
 def test_job_mode_writes_no_state_and_plain_fit_is_fit(shapes, tmp_path):
     store = RunStore(tmp_path / "runs.sqlite")
     run = store.create_run(kind="job", name="job", state="running")

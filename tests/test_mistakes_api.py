@@ -177,6 +177,8 @@ async def test_hostile_paths_are_refused_and_nothing_moves(coach, jp_root_dir, t
         ("noisy/circle/.x.png", 400),
         ("noisy/gone/x.png", 409),
         ("noisy/link-dir/x.png", 403),
+        ("noisy/circle/x\x00.png", 400),
+        ("noisy/circle/" + "x" * 300 + ".png", 400),
     ],
 )
 async def test_undo_stays_in_the_data_set(coach, jp_root_dir, tmp_path_factory, back_to, code):
@@ -218,3 +220,17 @@ async def test_the_root_itself_has_no_place_beside_it_for_removed_images(coach, 
         "POST", "datasets", "relabel", body={"dataset": ".", "path": "a/x.png", "to": "b"}
     )
     assert record["moved_to"] == "b/x.png"
+
+
+async def test_odd_labels_and_a_dangling_removed_folder_are_answered_in_words(coach, jp_root_dir):
+    await noisy_sample(coach)
+    path = first_image(jp_root_dir, "noisy/circle")
+    status, body = await relabel(coach, dataset="noisy", path=path, to=None, labels={"from": ["x"]})
+    assert (status, body["field"]) == (400, "labels"), body
+    # A dangling link where the removed-images folder of a class would go: refused, nothing moved.
+    (jp_root_dir / "noisy-removed").mkdir()
+    (jp_root_dir / "noisy-removed" / "circle").symlink_to(jp_root_dir / "nowhere")
+    status, body = await relabel(coach, dataset="noisy", path=path, to=None)
+    assert status in (403, 409), body
+    assert body["field"] == "to"
+    assert (jp_root_dir / path).is_file()

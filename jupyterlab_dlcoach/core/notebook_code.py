@@ -8,8 +8,6 @@ Pure Python (nbformat 4 JSON as a dict), no torch: the server builds it.
 
 from __future__ import annotations
 
-import json
-
 from jupyterlab_dlcoach.core import exports
 
 
@@ -29,9 +27,9 @@ def code(text: str) -> dict:
 
 
 def _py(value) -> str:
-    """A Python literal for a value from JSON (strings quoted as Python reads them)."""
-    if isinstance(value, str):
-        return json.dumps(value)
+    """A Python literal for a value from JSON."""
+    # repr, not json.dumps: JSON writes a character beyond U+FFFF (an emoji in a folder name) as two
+    # surrogate escapes, which Python reads as a different string.
     return repr(value)
 
 

@@ -45,6 +45,11 @@ def _check_labels(labels) -> None:
     if labels is None:
         return
     source = labels.get("from", "folder") if isinstance(labels, dict) else None
+    if not isinstance(source, str):
+        raise BadInput(
+            '\'labels\' must be an object such as {"from": "folder"} (the data set\'s labels).',
+            field="labels",
+        )
     if source == "folder":
         return
     where = {"csv": "a CSV file", "filename": "the file names"}.get(source, "somewhere else")
@@ -138,7 +143,14 @@ def relabel(root, dataset, path, to, labels=None) -> dict:
                 field="to",
             )
         folder = removed.joinpath(*src.parent.relative_to(ds).parts)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # a file or a dangling link where the folder should be
+            raise Conflict(
+                f"'{_rel(folder, root)}' cannot be made a folder ({e.strerror}); rename what is there so "
+                "removed images have a place to go.",
+                field="to",
+            ) from e
         if not _plain_folder(folder):
             raise Conflict(f"'{_rel(folder, root)}' goes through a link; remove the link.", field="to")
     else:
@@ -190,14 +202,27 @@ def undo(root, dataset, path, back_to) -> dict:
         ) from e
     if ds not in parent.parents or not parent.is_dir():
         raise BadInput(f"'back_to' must be a place inside the data set '{dataset}'.", field="back_to")
-    if name.startswith(".") or name in ("", "..") or Path(name).suffix.lower() not in IMAGE_EXTS:
-        raise BadInput("'back_to' must end in a visible image file name.", field="back_to")
+    if (
+        name.startswith(".")
+        or name in ("", "..")
+        or "\x00" in name
+        or len(name.encode("utf-8", "surrogatepass")) > 255
+        or Path(name).suffix.lower() not in IMAGE_EXTS
+    ):
+        raise BadInput(
+            "'back_to' must end in a visible image file name (255 bytes at most).", field="back_to"
+        )
     dest = parent / name
     try:
         _move_no_overwrite(src, dest)
     except FileExistsError as e:
         raise Conflict(
             f"Another file now lies at '{back_to}'; undoing would overwrite it. Move that file first.",
+            field="back_to",
+        ) from e
+    except (OSError, ValueError) as e:
+        raise Conflict(
+            f"The image cannot go back to '{back_to[:200]}' ({getattr(e, 'strerror', None) or e}).",
             field="back_to",
         ) from e
     return {"dataset": dataset, "path": _rel(dest, root), "restored_from": _rel(src, root)}

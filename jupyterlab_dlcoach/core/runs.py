@@ -63,8 +63,10 @@ class Result(TypedDict):
     batch_size: NotRequired[int]
     settings: NotRequired[dict]
     # The exported models under the server root ({"last": path, "best": path}) and the one the run uses.
-    models: NotRequired[dict]
+    models: NotRequired[dict | None]  # None: the root could not hold them (see export_note)
     model: NotRequired[str]
+    best: NotRequired[dict | None]  # {"epoch" (from 0), "error_rate", "valid_loss"} of the best epoch
+    export_note: NotRequired[str]
     # A job's mistakes on the validation set: classes, confusion, top losses (trainer/interpretation.py).
     interpretation: NotRequired[dict]
 

@@ -25,13 +25,16 @@ class FitCall:
         return self.epochs + self.freeze_epochs
 
 
-def _rate(value) -> float | None:
-    """A learning rate as one number: fit_one_cycle turns its lr_max into an array (one per parameter
-    group, discriminative rates included) before it fits; its largest is the rate the learner chose."""
-    if value is None:
-        return None
+def rate(value) -> float | None:
+    """A learning rate as one number, or None: fit_one_cycle turns its lr_max into an array (one per
+    parameter group) before it fits, and a learner's lr may be a slice (discriminative rates); the
+    largest is the rate the learner chose."""
+    if isinstance(value, slice):
+        value = [v for v in (value.start, value.stop) if v is not None]
     try:
-        return float(max(value)) if hasattr(value, "__len__") else float(value)
+        if hasattr(value, "__len__"):
+            return float(max(value)) if len(value) else None
+        return None if value is None else float(value)
     except (TypeError, ValueError):
         return None
 
@@ -47,6 +50,6 @@ def fit_call(n_epoch: int) -> FitCall:
                 "fine_tune", int(local["epochs"]), int(local["freeze_epochs"]), local.get("base_lr")
             )
         elif name == "fit_one_cycle" and "n_epoch" in local and (found is None or found.recipe == "fit"):
-            found = FitCall("fit_one_cycle", int(local["n_epoch"]), 0, _rate(local.get("lr_max")))
+            found = FitCall("fit_one_cycle", int(local["n_epoch"]), 0, rate(local.get("lr_max")))
         frame = frame.f_back
     return found or FitCall("fit", int(n_epoch), 0, None)

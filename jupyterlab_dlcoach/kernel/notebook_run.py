@@ -14,7 +14,7 @@ import warnings
 from jupyterlab_dlcoach.core import outcome
 from jupyterlab_dlcoach.kernel import display as run_display
 from jupyterlab_dlcoach.kernel.devices import device_label
-from jupyterlab_dlcoach.kernel.fit_call import FitCall
+from jupyterlab_dlcoach.kernel.fit_call import FitCall, rate
 from jupyterlab_dlcoach.kernel.recording import StoreWriter
 
 
@@ -25,10 +25,13 @@ def _classes(learn) -> int | None:
     return len(vocab)
 
 
-def _sizes(learn) -> tuple[int, int]:
-    """(training, validation) images of the learner's data."""
-    n_train = len(learn.dls.train_ds)
-    n_valid = len(learn.dls.valid_ds) if len(learn.dls.loaders) > 1 else 0
+def _sizes(learn) -> tuple[int | None, int | None]:
+    """(training, validation) images of the learner's data; None where the data cannot say (a stream)."""
+    try:
+        n_train = len(learn.dls.train_ds)
+        n_valid = len(learn.dls.valid_ds) if len(learn.dls.loaders) > 1 else 0
+    except Exception:
+        return None, None
     return n_train, n_valid
 
 
@@ -55,7 +58,7 @@ class NotebookRun:
             "freeze_epochs": call.freeze_epochs,
             "batch_size": getattr(learn.dls, "bs", None),
             "lr": call.lr,
-            "valid_pct": round(n_valid / (n_train + n_valid), 3) if n_train + n_valid else None,
+            "valid_pct": round(n_valid / (n_train + n_valid), 3) if n_train and n_valid is not None else None,
         }
         # The id is chosen here, so a run whose store cannot be written yet keeps one for its later writes.
         self.run_id = uuid.uuid4().hex[:12]
@@ -92,7 +95,7 @@ class NotebookRun:
             "pretrained": None,
             "epochs": call.epochs,
             "freeze_epochs": call.freeze_epochs,
-            "lr": float(call.lr if call.lr is not None else learn.lr),
+            "lr": call.lr if call.lr is not None else rate(getattr(learn, "lr", None)),
             "batch_size": getattr(learn.dls, "bs", None),
             "image_size": image_size,
             "n_train": n_train,

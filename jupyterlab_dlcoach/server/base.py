@@ -64,23 +64,7 @@ class CoachHandler(CoachErrorsMixin, ExtensionHandlerMixin, APIHandler):
         return self.extensionapp
 
     def json_body(self) -> dict:
-        if not self.request.body:
-            return {}
-        try:
-            body = json.loads(self.request.body)
-        except RecursionError as e:
-            raise BadInput(
-                "The request body is nested too deeply. Send a flat JSON object.", field="body"
-            ) from e
-        except ValueError as e:
-            raise BadInput(
-                f"The request body is not valid JSON: {e}. Send a JSON object.", field="body"
-            ) from e
-        if not isinstance(body, dict):
-            raise BadInput(
-                'The request body must be a JSON object, e.g. {"dataset": "shapes"}.', field="body"
-            )
-        return body
+        return parse_json_object(self.request.body, '{"dataset": "shapes"}')
 
     def write_json(self, data, status: int = 200) -> None:
         self.set_status(status)
@@ -97,3 +81,18 @@ class ServiceHandler(CoachHandler):
         await super().prepare()
         # The start hook may not have run (pytest-jupyter never calls it); starting is idempotent.
         self.coach.start_services()
+
+
+def parse_json_object(raw: bytes, example: str) -> dict:
+    """A request body that must be a JSON object; empty is {}. Anything else is a 400 in plain words."""
+    if not raw:
+        return {}
+    try:
+        body = json.loads(raw)
+    except RecursionError as e:
+        raise BadInput("The request body is nested too deeply. Send a flat JSON object.", field="body") from e
+    except ValueError as e:
+        raise BadInput(f"The request body is not valid JSON: {e}. Send a JSON object.", field="body") from e
+    if not isinstance(body, dict):
+        raise BadInput(f"The request body must be a JSON object, e.g. {example}.", field="body")
+    return body

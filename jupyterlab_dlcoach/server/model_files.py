@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jupyterlab_dlcoach.core import paths
+from jupyterlab_dlcoach.core import exports, paths
 from jupyterlab_dlcoach.core.errors import CoachError, Conflict, NotFound
 from jupyterlab_dlcoach.core.runs import ACTIVE_STATES
 
@@ -13,13 +13,12 @@ def model_file(run: dict, root: str) -> Path:
     """The file of the run's chosen model: ``result.models[result.model or "last"]`` (relative to the
     server root), else the trainer's own export (``result.model_path``). Raises Conflict/NotFound."""
     result = run.get("result") or {}
-    models = result.get("models") or {}
-    chosen = result.get("model") or run.get("model") or "last"
-    if models.get(chosen):
+    chosen = exports.chosen_model(result)
+    if chosen:
         try:
-            return paths.confine(models[chosen], root, field="model")
+            return paths.confine(chosen, root, field="model")
         except NotFound as e:
-            raise model_gone(models[chosen]) from e
+            raise model_gone(chosen) from e
     if result.get("model_path"):
         path = Path(result["model_path"])
         if not path.is_file():

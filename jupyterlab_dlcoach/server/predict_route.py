@@ -8,7 +8,6 @@ started, so bad input changes nothing.
 from __future__ import annotations
 
 import asyncio
-import json
 
 import tornado
 from jupyter_server.auth.decorator import authorized
@@ -16,7 +15,7 @@ from tornado import httputil
 
 from jupyterlab_dlcoach.core import images, paths
 from jupyterlab_dlcoach.core.errors import BadInput, Conflict
-from jupyterlab_dlcoach.server.base import CoachHandler
+from jupyterlab_dlcoach.server.base import CoachHandler, parse_json_object
 from jupyterlab_dlcoach.server.model_files import model_file
 
 # A multipart body carries its boundary and headers besides the picture itself.
@@ -85,12 +84,8 @@ class PredictHandler(CoachHandler):
         return body
 
     async def _from_path(self, body: bytes) -> bytes:
-        try:
-            request = json.loads(body or b"{}")
-        except ValueError as e:
-            message = f'The body is not valid JSON: {e}. Send {{"path": "a/file.png"}}.'
-            raise BadInput(message, field="body") from e
-        rel = request.get("path") if isinstance(request, dict) else None
+        request = parse_json_object(body, '{"path": "a/file.png"}')
+        rel = request.get("path")
         if not isinstance(rel, str):
             raise BadInput(
                 '\'path\' is required: a picture under the server root, e.g. {"path": "photos/cat.jpg"}.',
@@ -98,7 +93,10 @@ class PredictHandler(CoachHandler):
             )
         target = paths.confine(rel, self.coach.root_dir, field="path")
         if not target.is_file():
-            raise BadInput(f"'path' must name a picture file; '{rel[:80]}' is a folder.", field="path")
+            raise BadInput(
+                f"'path' must name a picture file; '{rel[:80]}' is not a regular file (a folder?).",
+                field="path",
+            )
         size = target.stat().st_size
         if size > images.MAX_UPLOAD_BYTES:
             raise images.too_large(size)

@@ -73,10 +73,14 @@ def run_notebook(manager, run_id: str) -> dict:
             "Only a finished server job can be opened as a notebook: its settings are what the "
             "notebook repeats. This run has none (still running, failed, or trained in a notebook)."
         )
-    return {
-        "name": f"{exports.slug(run['name'])}.ipynb",
-        "notebook": notebook_code.run_notebook(run),
-    }
+    try:
+        notebook = notebook_code.run_notebook(run)
+    except (KeyError, TypeError, ValueError) as e:  # a store written by hand or by an older version
+        raise Conflict(
+            f"This run's recorded settings are incomplete ({type(e).__name__}: {str(e)[:80]}), so its "
+            "notebook cannot be written. Train it again to get a complete record."
+        ) from e
+    return {"name": f"{exports.slug(run['name'])}.ipynb", "notebook": notebook}
 
 
 class RunModelHandler(ServiceHandler):

@@ -1,11 +1,6 @@
 import { DLCoach } from '../models';
 
-/** The best epoch a finished job recorded (`result.best`); epoch counted from 0. */
-export interface IRecordedBest {
-  epoch: number;
-  error_rate: number | null;
-  valid_loss: number | null;
-}
+export type IRecordedBest = DLCoach.IRecordedBest;
 
 /** A finished job's exported models and the one it uses (see docs/api.md, "Models of a job"). */
 export interface IRunModels {
