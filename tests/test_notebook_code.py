@@ -61,7 +61,7 @@ def test_each_label_source_loads_the_data_with_the_runs_split(labels, expected):
     assert expected in code
     assert "valid_pct=0.25, seed=7, item_tfms=Resize(224), bs=64, batch_tfms=aug_transforms()" in code
     assert "num_workers=0" not in code  # trained on a GPU: fastai's own loader defaults
-    assert 'path = Path("data/pets")' in code
+    assert "path = Path('data/pets')" in code
     assert "set_seed(7)" in code
 
 
@@ -69,9 +69,9 @@ def test_the_recipe_and_the_chosen_model_are_the_runs():
     code = code_of(notebook_code.run_notebook(run()))
     assert "vision_learner(dls, resnet34, pretrained=True, metrics=error_rate)" in code
     assert "learn.fine_tune(3, base_lr=0.002, freeze_epochs=1, cbs=CoachCallback())" in code
-    assert 'load_learner("dlcoach-models/pets-1/model.pkl")' in code
+    assert "load_learner('dlcoach-models/pets-1/model.pkl')" in code
     best = code_of(notebook_code.run_notebook(run(model="best")))
-    assert 'load_learner("dlcoach-models/pets-1/best-epoch-2.pkl")' in best
+    assert "load_learner('dlcoach-models/pets-1/best-epoch-2.pkl')" in best
     scratch = code_of(notebook_code.run_notebook(run(recipe="fit_one_cycle", pretrained=False, lr=0.003)))
     assert "learn.fit_one_cycle(3, 0.003, cbs=CoachCallback())" in scratch
     assert "pretrained=False" in scratch
@@ -91,3 +91,12 @@ def test_words_are_the_lessons():
     hostile["spec"]["dataset"] = 'a"b\nimport os'
     code = code_of(notebook_code.run_notebook(hostile))
     assert "\nimport os" not in code
+
+
+def test_a_folder_name_beyond_the_basic_plane_reads_back_as_itself():
+    """An emoji in a path must come out as the same string in Python (JSON's surrogate pairs would not)."""
+    odd = run()
+    odd["spec"]["dataset"] = "pets 🐱/ü"
+    code = code_of(notebook_code.run_notebook(odd))
+    line = next(ln for ln in code.splitlines() if ln.startswith("path = Path("))
+    assert ast.literal_eval(line.removeprefix("path = Path(").removesuffix(")")) == "pets 🐱/ü"

@@ -29,7 +29,7 @@ async def test_a_job_exports_its_models_and_the_run_chooses_one(coach, jp_root_d
     answer = await coach.ok("GET", "runs", job["id"], "notebook")
     assert answer["name"] == "shapes-resnet18-1.ipynb"
     code = "\n".join(c["source"] for c in answer["notebook"]["cells"] if c["cell_type"] == "code")
-    assert f'load_learner("{result["models"]["best"]}")' in code
+    assert f"load_learner({result['models']['best']!r})" in code
     assert "learn.fine_tune(1, base_lr=0.002, freeze_epochs=1, cbs=CoachCallback())" in code
     back = await coach.ok("POST", "runs", job["id"], "model", body={"use": "last"})
     assert back["result"]["model"] == "last"
