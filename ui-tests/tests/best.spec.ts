@@ -80,9 +80,9 @@ test.describe('After training', () => {
         .join('\n');
     });
     expect(text).toContain(
-      'learn.fit_one_cycle(8, 0.003, cbs=CoachCallback())'
+      'learn.fit_one_cycle(3, 0.003, cbs=CoachCallback())'
     );
-    expect(text).toContain(`load_learner("${chosen}")`);
+    expect(text).toContain(`load_learner('${chosen}')`);
     expect(text).toContain('valid_pct=0.2, seed=42');
     await page.screenshot({ path: 'screenshots/best-notebook-light.png' });
 

@@ -132,10 +132,10 @@ test.describe('Training section', () => {
       .fill(`${tmpPath}/digits-noisy`);
     await section.getByRole('button', { name: 'Make sample images' }).click();
     await expect(section.locator('.jp-DLCoach-inspection')).toContainText(
-      '600 images',
+      '800 images',
       { timeout: 60 * 1000 }
     );
-    await expect(section.locator('input[name="epochs"]')).toHaveValue('24');
+    await expect(section.locator('input[name="epochs"]')).toHaveValue('40');
     await expect(section.locator('input[name="lr"]')).toHaveValue('0.003');
     await expect(section.locator('.jp-DLCoach-more')).toHaveAttribute(
       'open',
@@ -143,10 +143,10 @@ test.describe('Training section', () => {
     );
     await expect(section.locator('select[name="recipe"]')).toHaveValue('fit');
     await expect(section.locator('.jp-DLCoach-settingsNote')).toHaveText(
-      'The settings suggested for this sample are now in the form: Epochs 24, Learning rate 0.003, Recipe fit.'
+      'The settings suggested for this sample are now in the form: Epochs 40, Learning rate 0.003, Recipe fit, Validation share 0.5, Batch size 32.'
     );
     await expect(section.locator('.jp-DLCoach-recipe')).toHaveText(
-      /24 epochs at a constant learning rate \(fit\)\.$/
+      /40 epochs at a constant learning rate \(fit\)\.$/
     );
     await section.locator('.jp-DLCoach-settingsNote').scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'screenshots/training-noisy-light.png' });
