@@ -180,7 +180,7 @@ def test_the_run_as_a_notebook_runs_and_repeats_the_split(trained, tmp_path):
     sources = "\n".join(c["source"] for c in nb_json["cells"] if c["cell_type"] == "code")
     assert "valid_pct=0.2, seed=42, item_tfms=Resize(32), bs=2" in sources
     assert "learn.fit_one_cycle(3, 0.003, cbs=CoachCallback())" in sources
-    assert 'load_learner("dlcoach-models/shapes-1/model.pkl")' in sources
+    assert "load_learner('dlcoach-models/shapes-1/model.pkl')" in sources
     nb_json["cells"].append(notebook_code.code(REPORT_CELL))
     nb = nbformat.from_dict(nb_json)
     nbformat.validate(nb)

@@ -21,7 +21,6 @@ import math
 import os
 import sys
 import time
-import warnings
 
 import torch
 from fastai.callback.core import Callback
@@ -244,13 +243,7 @@ class CoachCallback(Callback):
         call = self.__dict__.pop("_call", None)
         if self._notebook is None or call is None:
             return []
-        try:
-            x = self.learn.xb[0] if self.learn.xb else None
-            size = int(x.shape[-1]) if getattr(x, "ndim", 0) >= 3 else None
-            return [NotebookRun.settings(self.learn, call, size)]
-        except Exception as exc:  # an unusual learner: the run goes on without its settings
-            warnings.warn(f"The coach could not read this run's settings: {exc}", stacklevel=2)
-            return []
+        return NotebookRun.settings_events(self.learn, call)
 
     def after_epoch(self):
         rec = self.learn.recorder

@@ -103,6 +103,18 @@ class NotebookRun:
             "n_classes": _classes(learn),
         }
 
+    @classmethod
+    def settings_events(cls, learn, call: FitCall) -> list[dict]:
+        """[the settings event], read at the first batch (whose images give the size); [] when this
+        learner cannot say (the run goes on without it)."""
+        try:
+            x = learn.xb[0] if learn.xb else None
+            size = int(x.shape[-1]) if getattr(x, "ndim", 0) >= 3 else None
+            return [cls.settings(learn, call, size)]
+        except Exception as exc:
+            warnings.warn(f"The coach could not read this run's settings: {exc}", stacklevel=3)
+            return []
+
     def show(self, events: list[dict], progress: dict | None = None) -> None:
         """Tell the cell's output (or the printed summary) what was just written."""
         if self.view is None:
