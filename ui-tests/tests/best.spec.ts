@@ -73,15 +73,18 @@ test.describe('After training', () => {
     await expect(notebook).toBeVisible({ timeout: 30 * 1000 });
     const chosen = models.best !== models.last ? models.best : models.last;
     await expect(notebook.locator('.jp-Cell').last()).toBeVisible();
-    const text = await page.evaluate(() => {
-      const panel = (window as any).jupyterapp.shell.currentWidget;
-      return panel.content.model.sharedModel.cells
-        .map((c: any) => c.getSource())
-        .join('\n');
-    });
-    expect(text).toContain(
-      'learn.fit_one_cycle(3, 0.003, cbs=CoachCallback())'
-    );
+    // The notebook's cells arrive a moment after its panel shows: wait for them.
+    const cellsText = () =>
+      page.evaluate(() => {
+        const panel = (window as any).jupyterapp.shell.currentWidget;
+        return panel.content.model.sharedModel.cells
+          .map((c: any) => c.getSource())
+          .join('\n');
+      });
+    await expect
+      .poll(cellsText, { timeout: 30 * 1000 })
+      .toContain('learn.fit_one_cycle(3, 0.003, cbs=CoachCallback())');
+    const text = await cellsText();
     expect(text).toContain(`load_learner('${chosen}')`);
     expect(text).toContain('valid_pct=0.2, seed=42');
     await page.screenshot({ path: 'screenshots/best-notebook-light.png' });
