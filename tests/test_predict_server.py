@@ -3,48 +3,23 @@ neither when it shuts down, nor when it is killed (the predictor ends when its s
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import psutil
 import pytest
 from _predict_model import picture, trained
-from test_server_imports_api import CONFIG, HEAVY, TOKEN, free_port, wait_ready
+from test_server_imports_api import HEAVY, TOKEN, start_server, wait_ready
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-
-import jupyterlab_dlcoach
 
 pytestmark = pytest.mark.timeout(400)
 NS = "jupyterlab-dlcoach"
+# No warm trainer: these tests are about predictors, and the machine is small.
+NO_WARM = "--DLCoachApp.warm_trainer=False"
 
 
 @pytest.fixture(scope="session")
 def model(tmp_path_factory):
     return trained(tmp_path_factory.getbasetemp() / "predict-model")
-
-
-def start_server(tmp_path: Path, root: Path, db: Path):
-    config_dir = tmp_path / "config"
-    config_dir.mkdir()
-    modules_out = tmp_path / "modules.json"
-    (config_dir / "jupyter_server_config.py").write_text(CONFIG.format(db=str(db), out=str(modules_out)))
-    port = free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(config_dir),
-        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "PYTHONPATH": str(Path(jupyterlab_dlcoach.__file__).parent.parent),
-    }
-    args = [sys.executable, "-m", "jupyter_server", f"--port={port}", "--ip=127.0.0.1", "--no-browser"]
-    args += [f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root"]
-    # No warm trainer: this test is about predictors, and the machine is small.
-    args += ["--DLCoachApp.warm_trainer=False"]
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    return f"127.0.0.1:{port}", proc, modules_out
 
 
 async def predict(base, run_id, body: bytes):
@@ -80,7 +55,7 @@ async def all_gone(procs, timeout=20) -> list[int]:
 
 async def test_shutdown_ends_the_predictor_and_torch_never_loads_in_the_server(model, tmp_path):
     root, db, run_id = model
-    base, proc, modules_out = start_server(tmp_path, root, db)
+    base, proc, modules_out = start_server(tmp_path, root, db, NO_WARM)
     try:
         await wait_ready(base, proc)
         answer = await predict(base, run_id, picture())
@@ -101,7 +76,7 @@ async def test_shutdown_ends_the_predictor_and_torch_never_loads_in_the_server(m
 
 async def test_a_killed_server_leaves_no_predictor(model, tmp_path):
     root, db, run_id = model
-    base, proc, _ = start_server(tmp_path, root, db)
+    base, proc, _ = start_server(tmp_path, root, db, NO_WARM)
     try:
         await wait_ready(base, proc)
         await predict(base, run_id, picture())

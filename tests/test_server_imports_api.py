@@ -43,15 +43,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    config_dir, root = tmp_path / "config", tmp_path / "root"
+def start_server(tmp_path: Path, root: Path, db: Path, *extra: str):
+    """A real `jupyter server` with the extension in a subprocess; its module list lands in the file
+    returned (at exit). Answers (host:port, the process, that file)."""
+    config_dir = tmp_path / "config"
     config_dir.mkdir()
-    root.mkdir()
     modules_out = tmp_path / "modules.json"
-    (config_dir / "jupyter_server_config.py").write_text(
-        CONFIG.format(db=str(tmp_path / "db" / "runs.sqlite"), out=str(modules_out))
-    )
+    (config_dir / "jupyter_server_config.py").write_text(CONFIG.format(db=str(db), out=str(modules_out)))
     port = free_port()
     env = {
         **os.environ,
@@ -61,9 +59,17 @@ def server(tmp_path):
         "PYTHONPATH": str(Path(jupyterlab_dlcoach.__file__).parent.parent),
     }
     args = [sys.executable, "-m", "jupyter_server", f"--port={port}", "--ip=127.0.0.1", "--no-browser"]
-    args += [f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root"]
+    args += [f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root", *extra]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    yield f"127.0.0.1:{port}", proc, modules_out
+    return f"127.0.0.1:{port}", proc, modules_out
+
+
+@pytest.fixture
+def server(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    base, proc, modules_out = start_server(tmp_path, root, tmp_path / "db" / "runs.sqlite")
+    yield base, proc, modules_out
     if proc.poll() is None:
         proc.kill()
         proc.wait()

@@ -1,6 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
 
-const API = 'jupyterlab-dlcoach';
+import { API, trainToEnd } from './jobs';
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
@@ -17,25 +17,14 @@ test.describe('After training', () => {
     });
     expect(sample.status()).toBe(201);
     // Whether the best epoch is the last one depends on the run: the test follows either case.
-    const job = await page.request.post(`${baseURL}/${API}/jobs`, {
-      data: { dataset: path, epochs: 3 }
-    });
-    expect(job.ok()).toBeTruthy();
-    const id = (await job.json()).id;
-    await expect
-      .poll(
-        async () =>
-          (
-            await (
-              await page.request.get(`${baseURL}/${API}/runs/${id}`)
-            ).json()
-          ).state,
-        { timeout: 480 * 1000, intervals: [2000] }
-      )
-      .toBe('completed');
-    const run = await (
-      await page.request.get(`${baseURL}/${API}/runs/${id}`)
-    ).json();
+    const run = await trainToEnd(
+      page,
+      baseURL,
+      { dataset: path, epochs: 3 },
+      480 * 1000
+    );
+    expect(run.state).toBe('completed');
+    const id = run.id;
     const models = run.result.models;
 
     await page.evaluate(async runId => {

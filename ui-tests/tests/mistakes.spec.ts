@@ -1,6 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
 
-const API = 'jupyterlab-dlcoach';
+import { API, trainToEnd } from './jobs';
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
@@ -14,8 +14,10 @@ async function trainNoisy(
     data: { name: 'digits-noisy', path, per_class: 8 }
   });
   expect(sample.status()).toBe(201);
-  const job = await page.request.post(`${baseURL}/${API}/jobs`, {
-    data: {
+  const run = await trainToEnd(
+    page,
+    baseURL,
+    {
       dataset: path,
       arch: 'resnet18',
       pretrained: false,
@@ -26,23 +28,11 @@ async function trainNoisy(
       batch_size: 8,
       image_size: 32,
       num_workers: 0
-    }
-  });
-  expect(job.ok()).toBeTruthy();
-  const id = (await job.json()).id;
-  await expect
-    .poll(
-      async () =>
-        (await (await page.request.get(`${baseURL}/${API}/runs/${id}`)).json())
-          .state,
-      { timeout: 780 * 1000, intervals: [2000] }
-    )
-    .toMatch(/completed|failed|cancelled/);
-  const run = await (
-    await page.request.get(`${baseURL}/${API}/runs/${id}`)
-  ).json();
+    },
+    780 * 1000
+  );
   expect(run.error).toBeNull();
-  return id;
+  return run.id;
 }
 
 async function exists(page: any, baseURL: string | undefined, path: string) {

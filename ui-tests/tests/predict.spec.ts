@@ -1,6 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
 
-const API = 'jupyterlab-dlcoach';
+import { API, trainToEnd } from './jobs';
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
@@ -51,29 +51,21 @@ test.describe('Try it on your own picture', () => {
       }
     });
     expect(sample.status()).toBe(201);
-    const job = await page.request.post(`${baseURL}/${API}/jobs`, {
-      data: {
+    const run = await trainToEnd(
+      page,
+      baseURL,
+      {
         dataset: `${tmpPath}/shapes`,
         arch: 'resnet18',
         pretrained: false,
         epochs: 1,
         image_size: 32,
         batch_size: 8
-      }
-    });
-    expect(job.ok()).toBeTruthy();
-    const id = (await job.json()).id;
-    await expect
-      .poll(
-        async () =>
-          (
-            await (
-              await page.request.get(`${baseURL}/${API}/runs/${id}`)
-            ).json()
-          ).state,
-        { timeout: 300 * 1000, intervals: [2000] }
-      )
-      .toBe('completed');
+      },
+      300 * 1000
+    );
+    expect(run.state).toBe('completed');
+    const id = run.id;
 
     await page.evaluate(async (runId: string) => {
       // The command resolves to the widget, which cannot come back to the test: answer nothing.
