@@ -145,7 +145,7 @@ function TrainingForm(
             id="jp-DLCoach-trainBlocked"
             className="jp-DLCoach-trainBlocked"
           >
-            {trans.__("Can't form.train yet: fix the folder's problem above.")}
+            {trans.__("Can't train yet: fix the folder's problem above.")}
           </span>
         )}
       </div>
