@@ -92,7 +92,7 @@ function TrainingForm(
       <LabelsForm {...props} state={form.labels} onChange={form.changeLabels} />
       {form.previewing && (
         <p className="jp-DLCoach-muted" role="status">
-          {trans.__('Looking for form.labels…')}
+          {trans.__('Looking for labels…')}
         </p>
       )}
       {form.inspection && (
