@@ -25,6 +25,7 @@ import psutil
 
 from jupyterlab_dlcoach.core import processes
 from jupyterlab_dlcoach.core.store import artifacts_dir
+from jupyterlab_dlcoach.server.children import start_child
 from jupyterlab_dlcoach.server.warm_pool import WarmTrainers
 
 # How often a watcher looks at a process it cannot be woken by (a re-attached one, or our own child).
@@ -143,17 +144,13 @@ class LocalProcessExecutor(Executor):
         if taken is not None:
             popen, started = taken
             return TrainerHandle(run_id, popen.pid, started, log_path=log_path, popen=popen, warm=True)
-        with open(log_path, "ab") as log:
-            popen = subprocess.Popen(
-                trainer_command(run_id, db_path, root_dir),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=full_env,
-                cwd=root_dir,
-                start_new_session=True,
-            )
-        started = processes.start_time(popen.pid) or 0.0
+        popen, started = start_child(
+            trainer_command(run_id, db_path, root_dir),
+            log_path,
+            env=full_env,
+            cwd=root_dir,
+            stdin=subprocess.DEVNULL,
+        )
         return TrainerHandle(run_id=run_id, pid=popen.pid, started=started, log_path=log_path, popen=popen)
 
     def attach(self, run_id: str, pid: int, pid_started: float | None) -> TrainerHandle | None:

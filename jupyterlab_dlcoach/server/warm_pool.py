@@ -22,9 +22,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
-
 from jupyterlab_dlcoach.core.store import artifacts_dir
+from jupyterlab_dlcoach.server.children import start_child
 
 # After this many warm processes in a row died before they got a job, stop starting them (a broken
 # environment would otherwise burn a core on imports forever); jobs then start cold as before.
@@ -71,18 +70,13 @@ class WarmTrainers:
         # In the artifacts folder, so that a rename moves it into the run's folder (same file system).
         log_path = log_dir / f".warm-{uuid.uuid4().hex[:12]}.log"
         try:
-            with open(log_path, "ab") as log:
-                popen = subprocess.Popen(
-                    warm_command(),
-                    stdin=subprocess.PIPE,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    env=env,
-                    cwd=root_dir,
-                    start_new_session=True,
-                )
-            started = psutil.Process(popen.pid).create_time()
-        except (OSError, psutil.Error) as e:
+            popen, started = start_child(
+                warm_command(), log_path, env=env, cwd=root_dir, stdin=subprocess.PIPE
+            )
+            if not started:
+                popen.wait()
+                raise OSError("it ended as soon as it started")
+        except OSError as e:
             self._failures += 1
             self.log.warning("dlcoach: could not start a warm trainer (%s); jobs start cold", e)
             log_path.unlink(missing_ok=True)
