@@ -1,11 +1,10 @@
-import { Signal } from '@lumino/signaling';
-
 import { CoachAPI } from '../api';
 import { DLCoach } from '../models';
 import { alignSeries } from '../runview/aligned';
 import { RunModel } from '../runview/model';
 import { RunSeries } from '../runview/series';
 import { StreamConnection } from '../training/connection';
+import { FakeConnection } from './fakeConnection';
 
 const RUN = 'cccccccccccc';
 const PER = 100;
@@ -261,14 +260,6 @@ describe('a zoomed range at finer resolution', () => {
     whole.dispose();
   });
 });
-
-class FakeConnection {
-  received = new Signal<this, DLCoach.StreamMessage>(this);
-  connectionChanged = new Signal<this, boolean>(this);
-  dispose(): void {
-    Signal.clearData(this);
-  }
-}
 
 describe('RunModel with a history', () => {
   const all = runEvents(3, 50);

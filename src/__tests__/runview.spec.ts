@@ -1,6 +1,5 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import { MessageLoop } from '@lumino/messaging';
-import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { CoachAPI } from '../api';
@@ -24,6 +23,7 @@ import { runNumbersText } from '../glossary/runNumbers';
 import { RunSeries } from '../runview/series';
 import { StreamConnection } from '../training/connection';
 import { RunsModel } from '../training/runs';
+import { FakeConnection } from './fakeConnection';
 
 const trans = nullTranslator.load('jupyterlab_dlcoach');
 const RUN = 'bbbbbbbbbbbb';
@@ -229,14 +229,6 @@ describe('whatChanged', () => {
     );
   });
 });
-
-class FakeConnection {
-  received = new Signal<this, DLCoach.StreamMessage>(this);
-  connectionChanged = new Signal<this, boolean>(this);
-  dispose(): void {
-    Signal.clearData(this);
-  }
-}
 
 describe('RunModel', () => {
   it('follows one run, fills a gap by REST, and ignores other runs', async () => {
